@@ -1,0 +1,26 @@
+"""Reference NumPy Rprop in the conventions of PyTorch and MindSpore.
+
+```python
+import rprop_ref
+opt = rprop_ref.make("torch", lr=0.01)
+state = opt.init({"w": w})
+params, state = opt.step({"w": w}, {"w": grad}, state)
+```
+
+- `CONVENTIONS`: the names `make` accepts.
+- `make(convention, **kwargs)`: an optimizer with the framework's keyword names, defaults and
+  argument validation.
+- `Switches`: every behavioural difference between the conventions, one named field each.
+- `Rprop(switches, hyper)`: an optimizer from any combination of switches (ablations).
+"""
+
+from .conventions import (BY_NAME, CONVENTIONS, MINDSPORE, MINDSPORE_DOC, MINDSPORE_EXPERIMENTAL,
+                          TORCH, Convention, make)
+from .optimizer import Hyper, Rprop, State
+from .precision import BFLOAT16, Plan, plan_for
+from .switches import Switches
+
+__all__ = [
+    "BFLOAT16", "BY_NAME", "CONVENTIONS", "Convention", "Hyper", "MINDSPORE", "MINDSPORE_DOC",
+    "MINDSPORE_EXPERIMENTAL", "Plan", "Rprop", "State", "Switches", "TORCH", "make", "plan_for",
+]

@@ -1,0 +1,58 @@
+r"""The Rprop update of one tensor, written once for every convention.
+
+Per element, with $g$ the gradient, $g^{prev}$ the stored gradient, $\Delta$ the step size:
+
+$$
+\begin{aligned}
+f &= \begin{cases}\eta^+ & g\,g^{prev} > 0\\ \eta^- & g\,g^{prev} < 0\\ 1 & \text{otherwise}\end{cases}\\
+\Delta &\leftarrow \operatorname{clip}(\Delta\,f,\ \Delta_{min},\ \Delta_{max})\\
+g &\leftarrow 0 \quad\text{where } g\,g^{prev} < 0 \quad\text{(only if zeroing is on: iRprop⁻)}\\
+w &\leftarrow w - \operatorname{sign}(g)\,\Delta, \qquad g^{prev} \leftarrow g
+\end{aligned}
+$$
+
+All arrays are in the compute dtype, so NumPy rounds each operation once, exactly like the
+frameworks' kernels (see `rprop_ref.precision`). The zeroing mask is `g * g_prev < 0`; torch and
+MindSpore test `factor == etaminus`, which is the same set because validated etas satisfy
+`0 < etaminus < 1 < etaplus`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+# Elements per slice of a large tensor. The update makes about ten passes over its inputs;
+# on slices that stay in the CPU cache those passes cost little, on whole 1e7-element
+# arrays each one is a trip to main memory.
+CHUNK = 1 << 14
+
+
+def rprop_update(param, grad, prev, step_size, *, etaminus, etaplus, step_min, step_max,
+                 zero_gradient_on_sign_flip):
+    """Return `(param, prev, step_size)` after one update. Pure: inputs are not modified.
+
+    `etaminus`, `etaplus`, `step_min` and `step_max` are 0-d arrays of the compute dtype.
+    """
+    product = grad * prev
+    flip = product < 0
+    factor = np.where(product > 0, etaplus, np.where(flip, etaminus, np.ones_like(etaplus)))
+    step_size = np.clip(step_size * factor, step_min, step_max)
+    if zero_gradient_on_sign_flip:
+        grad = np.where(flip, np.zeros_like(grad), grad)
+    else:
+        grad = grad.copy()  # becomes the stored `prev`: must not alias the caller's gradient
+    param = param - np.sign(grad) * step_size
+    return param, grad, step_size
+
+
+def rprop_update_chunked(param, grad, prev, step_size, **hyper):
+    """`rprop_update` on 1-d arrays, slice by slice, into freshly allocated outputs."""
+    if param.size <= CHUNK:
+        return rprop_update(param, grad, prev, step_size, **hyper)
+    outputs = tuple(np.empty_like(param) for _ in range(3))
+    for start in range(0, param.size, CHUNK):
+        part = slice(start, start + CHUNK)
+        results = rprop_update(param[part], grad[part], prev[part], step_size[part], **hyper)
+        for out, result in zip(outputs, results):
+            out[part] = result
+    return outputs

@@ -1,0 +1,157 @@
+"""The functional optimizer: `state = opt.init(params)`, `params, state = opt.step(params, grads, state)`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping
+
+import numpy as np
+
+from .core import rprop_update, rprop_update_chunked
+from .precision import FLOAT32, Plan, plan_for, scalar
+from .switches import Switches
+
+
+@dataclass(frozen=True)
+class Hyper:
+    """Validated hyper-parameters, the same fields for every convention.
+
+    Attributes:
+        lr: the initial step size Δ₀ (torch `lr`, MindSpore `learning_rate`; for a MindSpore
+            learning-rate schedule, its value at step 1 — the only one Rprop ever reads).
+        etaminus: factor for a sign flip, in (0, 1).
+        etaplus: factor for an unchanged sign, > 1.
+        step_min: lower clamp of Δ.
+        step_max: upper clamp of Δ.
+        weight_decay: L2 coefficient added to the gradient (MindSpore `nn.Rprop` only).
+        maximize: ascend instead of descend (torch and MindSpore experimental only).
+    """
+
+    lr: float
+    etaminus: float
+    etaplus: float
+    step_min: float
+    step_max: float
+    weight_decay: float = 0.0
+    maximize: bool = False
+
+
+@dataclass(frozen=True)
+class State:
+    """Optimizer state, as the framework keeps it, one entry per parameter name.
+
+    Attributes:
+        step: number of updates applied to each parameter (torch `state[p]["step"]`; with a
+            shared counter, MindSpore's `global_step` / `step_t`, equal for all names).
+        prev: the stored gradient (`prev`, zeroed where the sign flipped), parameter dtype.
+        step_size: the per-element step size Δ (`step_size`), parameter dtype.
+    """
+
+    step: Mapping[str, int]
+    prev: Mapping[str, np.ndarray]
+    step_size: Mapping[str, np.ndarray]
+
+
+class Rprop:
+    """One convention's Rprop with fixed hyper-parameters. Use `rprop_ref.make` to build one
+    with a framework's argument names and validation; build it directly to combine switches
+    freely (ablations)."""
+
+    def __init__(self, switches: Switches, hyper: Hyper, name: str = "custom"):
+        self.switches = switches
+        self.hyper = hyper
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"Rprop({self.name!r}, {self.hyper})"
+
+    def init(self, params: Mapping[str, np.ndarray]) -> State:
+        """Zero state for `params` (a non-empty name → array mapping); rejects unsupported dtypes."""
+        self._check_params(params)
+        return State(
+            step=({name: 0 for name in params}),
+            prev=({name: np.zeros_like(p) for name, p in params.items()}),
+            step_size=({name: np.zeros_like(p) for name, p in params.items()}),
+        )
+
+    def step(self, params: Mapping[str, np.ndarray], grads: Mapping[str, np.ndarray | None],
+             state: State) -> tuple[dict[str, np.ndarray], State]:
+        """One optimizer step. Returns new params and state; never modifies its inputs."""
+        self._check_params(params)
+        self._check_grads(params, grads, state)
+        new_params, step, prev, step_size = {}, {}, {}, {}
+        for name, param in params.items():
+            grad = grads[name]
+            if grad is None:  # torch: `p.grad is None` leaves the parameter and its state alone
+                new_params[name], step[name] = param, state.step[name]
+                prev[name], step_size[name] = state.prev[name], state.step_size[name]
+                continue
+            step[name] = state.step[name] + 1
+            new_params[name], prev[name], step_size[name] = self._update(
+                name, param, grad, state.prev[name], state.step_size[name], seed=step[name] == 1)
+        return new_params, State((step), (prev), (step_size))
+
+    def _update(self, name, param, grad, prev, step_size, seed):
+        hyper, plan = self.hyper, plan_for(self.switches.precision, param.dtype, param.ndim)
+        shape, storage = param.shape, param.dtype
+        if hyper.weight_decay and not any(s in name for s in self.switches.weight_decay_exempt):
+            # MindSpore optimizer.py `_tensor_apply_decay`: g = w * wd + g, in the parameter dtype,
+            # with wd a float32 tensor cast to that dtype.
+            grad = param * np.asarray(np.float32(hyper.weight_decay), dtype=storage) + grad
+        if hyper.maximize:
+            grad = -grad
+        param, grad, prev, step_size = (_flat(a, plan) for a in (param, grad, prev, step_size))
+        if seed:
+            step_size = np.full_like(step_size, scalar(hyper.lr, plan))
+        elif plan.step_size_via_float32:
+            step_size = step_size.astype(FLOAT32).astype(plan.compute)
+        update = rprop_update_chunked if param.size > 1 else rprop_update
+        results = update(
+            param, grad, prev, step_size,
+            etaminus=scalar(hyper.etaminus, plan), etaplus=scalar(hyper.etaplus, plan),
+            step_min=scalar(hyper.step_min, plan), step_max=scalar(hyper.step_max, plan),
+            zero_gradient_on_sign_flip=self.switches.zero_gradient_on_sign_flip)
+        return tuple(_unflat(r, storage, shape, plan) for r in results)
+
+    def _check_params(self, params):
+        if not isinstance(params, Mapping):
+            raise TypeError(f"params must be a mapping of name to numpy array, got {type(params).__name__}")
+        if not params:
+            raise ValueError("params must not be empty: the optimizer needs at least one parameter")
+        for name, p in params.items():
+            if not isinstance(name, str):
+                raise TypeError(f"parameter names must be str, got {name!r}")
+            if not isinstance(p, np.ndarray):
+                raise TypeError(f"parameter {name!r} must be a numpy array, got {type(p).__name__}")
+            plan_for(self.switches.precision, p.dtype, p.ndim)
+
+    def _check_grads(self, params, grads, state):
+        if not isinstance(grads, Mapping) or set(grads) != set(params):
+            raise ValueError("grads must map exactly the parameter names to gradients")
+        if set(state.step) != set(params):
+            raise ValueError("state does not belong to these parameters (names differ)")
+        for name, p in params.items():
+            g = grads[name]
+            if g is None:
+                if self.switches.shared_step_counter:
+                    raise TypeError(
+                        f"gradient of {name!r} is None: with a shared step counter (MindSpore) every "
+                        "parameter takes a gradient at every step; pass zeros, as "
+                        "mindspore.value_and_grad does for an unused parameter")
+                continue
+            if not isinstance(g, np.ndarray) or g.dtype != p.dtype or g.shape != p.shape:
+                raise ValueError(f"gradient of {name!r} must be a numpy array of the parameter's "
+                                 f"dtype {p.dtype} and shape {p.shape}")
+
+
+def _flat(array: np.ndarray, plan: Plan) -> np.ndarray:
+    """A 1-d array of the compute dtype (complex parameters as interleaved real and imaginary parts)."""
+    if plan.complex_as_real:
+        array = np.ascontiguousarray(array).view(plan.compute)
+    return np.asarray(array, dtype=plan.compute).reshape(-1)
+
+
+def _unflat(array: np.ndarray, storage: np.dtype, shape: tuple, plan: Plan) -> np.ndarray:
+    if plan.complex_as_real:
+        return np.ascontiguousarray(array).view(storage).reshape(shape)
+    return np.asarray(array, dtype=storage).reshape(shape)

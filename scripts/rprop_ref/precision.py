@@ -1,0 +1,92 @@
+"""Which dtype each convention computes in, per parameter dtype.
+
+| parameter dtype | `parameter-dtype` (torch) | `mindspore-nn` (CPU) | `mindspore-experimental` |
+|---|---|---|---|
+| float16 | float16 | float16 (0-d: rejected) | rejected |
+| bfloat16 | bfloat16 | rejected (no CPU `Sign` kernel) | rejected |
+| float32 | float32 | float32 | float32 |
+| float64 | float64 | float32, stored as float64 | float64; lr, etas and step size via float32 |
+| complex64/128 | real and imaginary parts as float32/64 | rejected | rejected |
+
+Low-precision arithmetic follows what the frameworks' CPU kernels do: each elementwise op is
+computed in float32 and rounded once (round to nearest even) to float16/bfloat16. NumPy's own
+float16 ufuncs and `ml_dtypes.bfloat16` ufuncs do exactly that, so the core step can simply
+compute in the 16-bit dtype. Python scalars (lr, etas) reach a 16-bit tensor through float32
+(`c10::Half`/`c10::BFloat16` are built from a float in torch; MindSpore's learning rate is a
+float32 Parameter), which is why `scalars_via_float32` is True there too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import ml_dtypes
+import numpy as np
+
+BFLOAT16 = np.dtype(ml_dtypes.bfloat16)
+FLOAT16 = np.dtype(np.float16)
+FLOAT32 = np.dtype(np.float32)
+FLOAT64 = np.dtype(np.float64)
+COMPLEX = {np.dtype(np.complex64): FLOAT32, np.dtype(np.complex128): FLOAT64}
+REAL_DTYPES = (FLOAT16, BFLOAT16, FLOAT32, FLOAT64)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How one parameter is computed.
+
+    Attributes:
+        compute: the dtype every elementwise result is rounded to.
+        scalars_via_float32: lr, etas and weight decay are rounded to float32 before the
+            compute dtype.
+        step_size_via_float32: the stored step size is rounded to float32 when it is read
+            (MindSpore experimental with float64 parameters).
+        complex_as_real: the parameter is complex and is updated as a real array of twice the
+            length (torch's `view_as_real`).
+    """
+
+    compute: np.dtype
+    scalars_via_float32: bool
+    step_size_via_float32: bool = False
+    complex_as_real: bool = False
+
+
+def plan_for(precision: str, dtype: np.dtype, ndim: int) -> Plan:
+    """The computation plan for a parameter of `dtype` and `ndim`, or `TypeError` if the
+    framework this precision mirrors cannot update such a parameter."""
+    dtype = np.dtype(dtype)
+    if precision == "parameter-dtype":
+        if dtype in COMPLEX:
+            return Plan(COMPLEX[dtype], scalars_via_float32=COMPLEX[dtype] != FLOAT64,
+                        complex_as_real=True)
+        _require(dtype in REAL_DTYPES, dtype, "torch.optim.Rprop",
+                 "floating-point or complex parameters")
+        return Plan(dtype, scalars_via_float32=dtype != FLOAT64)
+    if precision == "mindspore-nn":
+        _require(dtype != BFLOAT16, dtype, "mindspore.nn.Rprop",
+                 "float16, float32 or float64 parameters on CPU (there is no bfloat16 Sign kernel)")
+        _require(dtype in REAL_DTYPES, dtype, "mindspore.nn.Rprop",
+                 "float16, float32 or float64 parameters")
+        _require(not (dtype == FLOAT16 and ndim == 0), dtype, "mindspore.nn.Rprop",
+                 "float16 parameters with at least one dimension on CPU (a 0-d float16 "
+                 "Parameter fails with a data type conversion error)")
+        return Plan(FLOAT16 if dtype == FLOAT16 else FLOAT32, scalars_via_float32=True)
+    if precision == "mindspore-experimental":
+        _require(dtype in (FLOAT32, FLOAT64), dtype, "mindspore.experimental.optim.Rprop",
+                 "float32 or float64 parameters (float16 and bfloat16 raise a data type "
+                 "conversion TypeError)")
+        return Plan(dtype, scalars_via_float32=True, step_size_via_float32=dtype == FLOAT64)
+    raise ValueError(f"unknown precision policy {precision!r}")
+
+
+def _require(ok: bool, dtype: np.dtype, framework: str, supported: str) -> None:
+    if not ok:
+        raise TypeError(f"{framework} cannot update a parameter of dtype {dtype.name}: "
+                        f"it supports {supported}.")
+
+
+def scalar(value: float, plan: Plan) -> np.ndarray:
+    """A Python hyper-parameter as a 0-d array of the compute dtype, rounded the framework's way."""
+    if plan.scalars_via_float32:
+        value = np.float32(value)
+    return np.asarray(value, dtype=plan.compute)
