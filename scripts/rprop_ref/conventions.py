@@ -94,12 +94,16 @@ def mindspore_experimental_arguments(lr=1e-2, etas=(0.5, 1.2), step_sizes=(1e-6,
     lr = _torch_scalar_lr(lr, framework="mindspore.experimental.optim.Rprop")
     if not lr > 0.0:
         raise ValueError(f"mindspore.experimental.optim.Rprop: lr must be > 0, got {lr}")
-    etaplus = etas[1]  # MindSpore checks etas[1] first, then etas[0]
+    framework = "mindspore.experimental.optim.Rprop"
+    etaplus = _index(etas, 1, "etas", framework)  # MindSpore checks etas[1] first, then etas[0]
+    if not _is_real(etaplus):
+        raise TypeError(f"{framework}: etas[1] must be a number, got {type(etaplus).__name__}")
     if not etaplus > 1.0:
-        raise ValueError(f"mindspore.experimental.optim.Rprop: etas[1] must be > 1.0, got {etaplus}")
-    _require_type(etas[0], (float, np.floating), "etas[0]", "mindspore.experimental.optim.Rprop")
-    if not 0.0 < etas[0] < 1.0:
-        raise ValueError(f"mindspore.experimental.optim.Rprop: etas[0] must be in (0.0, 1.0), got {etas[0]}")
+        raise ValueError(f"{framework}: etas[1] must be > 1.0, got {etaplus}")
+    etaminus = _index(etas, 0, "etas", framework)
+    _require_type(etaminus, (float, np.floating), "etas[0]", framework)
+    if not 0.0 < etaminus < 1.0:
+        raise ValueError(f"{framework}: etas[0] must be in (0.0, 1.0), got {etaminus}")
     etaminus, etaplus = _pair(etas, "etas", torch_like=True)
     step_min, step_max = _pair(step_sizes, "step_sizes", torch_like=True)
     return Hyper(float(lr), float(etaminus), float(etaplus), float(step_min), float(step_max),
@@ -174,6 +178,15 @@ def _pair(values, what: str, torch_like: bool):
         if not _is_real(x):
             raise TypeError(f"{what} must hold numbers, got {type(x).__name__}")
     return first, second
+
+
+def _index(values, i: int, what: str, framework: str):
+    """`values[i]`, re-raising the same exception type with a message that names the argument."""
+    try:
+        return values[i]
+    except (TypeError, IndexError, KeyError) as err:
+        raise type(err)(f"{framework}: {what} must be a pair of numbers; {what}[{i}] failed "
+                        f"({err})") from None
 
 
 def _require_type(value, types, what: str, framework: str = "mindspore.nn.Rprop") -> None:
