@@ -92,7 +92,7 @@ class Rprop:
         return new_params, State((step), (prev), (step_size))
 
     def _update(self, name, param, grad, prev, step_size, seed):
-        hyper, plan = self.hyper, plan_for(self.switches.precision, param.dtype, param.ndim)
+        hyper, plan = self.hyper, plan_for(self.switches.precision, param.dtype, param.shape)
         shape, storage = param.shape, param.dtype
         if hyper.weight_decay and not any(s in name for s in self.switches.weight_decay_exempt):
             # MindSpore optimizer.py `_tensor_apply_decay`: g = w * wd + g, in the parameter dtype,
@@ -106,11 +106,12 @@ class Rprop:
         elif plan.step_size_via_float32:
             step_size = step_size.astype(FLOAT32).astype(plan.compute)
         update = rprop_update_chunked if param.size > 1 else rprop_update
-        results = update(
-            param, grad, prev, step_size,
-            etaminus=scalar(hyper.etaminus, plan), etaplus=scalar(hyper.etaplus, plan),
-            step_min=scalar(hyper.step_min, plan), step_max=scalar(hyper.step_max, plan),
-            zero_gradient_on_sign_flip=self.switches.zero_gradient_on_sign_flip)
+        with np.errstate(over="ignore"):  # float16 products overflow to ±inf, as in the frameworks
+            results = update(
+                param, grad, prev, step_size,
+                etaminus=scalar(hyper.etaminus, plan), etaplus=scalar(hyper.etaplus, plan),
+                step_min=scalar(hyper.step_min, plan), step_max=scalar(hyper.step_max, plan),
+                zero_gradient_on_sign_flip=self.switches.zero_gradient_on_sign_flip)
         return tuple(_unflat(r, storage, shape, plan) for r in results)
 
     def _check_params(self, params):
@@ -123,7 +124,7 @@ class Rprop:
                 raise TypeError(f"parameter names must be str, got {name!r}")
             if not isinstance(p, np.ndarray):
                 raise TypeError(f"parameter {name!r} must be a numpy array, got {type(p).__name__}")
-            plan_for(self.switches.precision, p.dtype, p.ndim)
+            plan_for(self.switches.precision, p.dtype, p.shape)
 
     def _check_grads(self, params, grads, state):
         if not isinstance(grads, Mapping) or set(grads) != set(params):

@@ -51,10 +51,14 @@ class Plan:
     complex_as_real: bool = False
 
 
-def plan_for(precision: str, dtype: np.dtype, ndim: int) -> Plan:
-    """The computation plan for a parameter of `dtype` and `ndim`, or `TypeError` if the
-    framework this precision mirrors cannot update such a parameter."""
-    dtype = np.dtype(dtype)
+def plan_for(precision: str, dtype: np.dtype, shape: tuple[int, ...]) -> Plan:
+    """The computation plan for a parameter of `dtype` and `shape`, or `TypeError` if the
+    framework this precision mirrors cannot update such a parameter (`ValueError` for an empty
+    one in MindSpore, whose optimizers cannot create state for a zero-size Parameter)."""
+    dtype, ndim = np.dtype(dtype), len(shape)
+    if precision.startswith("mindspore") and 0 in shape:
+        raise ValueError(f"MindSpore optimizers cannot hold an empty parameter (shape {shape}): "
+                         "creating its state fails in the initializer")
     if precision == "parameter-dtype":
         if dtype in COMPLEX:
             return Plan(COMPLEX[dtype], scalars_via_float32=COMPLEX[dtype] != FLOAT64,
