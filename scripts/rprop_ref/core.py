@@ -19,6 +19,10 @@ MindSpore test `factor == etaminus`, which is the same set because validated eta
 
 from __future__ import annotations
 
+import functools
+import os
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 
 # Elements per slice of a large tensor. The update makes about ten passes over its inputs;
@@ -32,27 +36,55 @@ def rprop_update(param, grad, prev, step_size, *, etaminus, etaplus, step_min, s
     """Return `(param, prev, step_size)` after one update. Pure: inputs are not modified.
 
     `etaminus`, `etaplus`, `step_min` and `step_max` are 0-d arrays of the compute dtype.
+    A NaN gradient makes the parameter NaN as in the frameworks, but keeps its step size
+    (the frameworks turn that step size into NaN too).
     """
-    product = grad * prev
-    flip = product < 0
-    factor = np.where(product > 0, etaplus, np.where(flip, etaminus, np.ones_like(etaplus)))
-    step_size = np.clip(step_size * factor, step_min, step_max)
-    if zero_gradient_on_sign_flip:
-        grad = np.where(flip, np.zeros_like(grad), grad)
-    else:
-        grad = grad.copy()  # becomes the stored `prev`: must not alias the caller's gradient
-    param = param - np.sign(grad) * step_size
+    # float16 products and steps overflow to ±inf exactly as in the frameworks: no warning.
+    with np.errstate(over="ignore"):
+        product = grad * prev
+        flip = product < 0
+        # The factor is looked up in a 3-entry table (0: no sign information, 1: same sign,
+        # 2: sign flip); with random masks this is ~10x faster than nested np.where.
+        which = (product > 0).view(np.uint8) + 2 * flip.view(np.uint8)
+        factor = np.stack([np.ones_like(etaplus), etaplus, etaminus]).take(which)
+        step_size = np.clip(step_size * factor, step_min, step_max)
+        if zero_gradient_on_sign_flip:
+            grad = _zero_where(flip, grad)
+        else:
+            grad = grad.copy()  # becomes the stored `prev`: must not alias the caller's gradient
+        param = param - np.sign(grad) * step_size
     return param, grad, step_size
 
 
+def _zero_where(mask, values):
+    """`np.where(mask, +0.0, values)`, bit-exact (a kept -0.0 stays -0.0), by clearing the bits
+    of the masked elements: a bitwise AND runs at memory speed, np.where on random masks does not."""
+    bits = values.view(f"u{values.dtype.itemsize}")
+    keep = mask.astype(bits.dtype) - bits.dtype.type(1)  # all ones where kept, 0 where masked
+    return (bits & keep).view(values.dtype)
+
+
 def rprop_update_chunked(param, grad, prev, step_size, **hyper):
-    """`rprop_update` on 1-d arrays, slice by slice, into freshly allocated outputs."""
+    """`rprop_update` on 1-d arrays, slice by slice, into freshly allocated outputs.
+
+    Slices are independent, so they run on a thread pool (NumPy releases the GIL inside its
+    loops); the result does not depend on the order in which they finish.
+    """
     if param.size <= CHUNK:
         return rprop_update(param, grad, prev, step_size, **hyper)
     outputs = tuple(np.empty_like(param) for _ in range(3))
-    for start in range(0, param.size, CHUNK):
+
+    def update_slice(start):
         part = slice(start, start + CHUNK)
         results = rprop_update(param[part], grad[part], prev[part], step_size[part], **hyper)
         for out, result in zip(outputs, results):
             out[part] = result
+
+    for _ in _pool().map(update_slice, range(0, param.size, CHUNK)):
+        pass
     return outputs
+
+
+@functools.cache
+def _pool() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="rprop_ref")

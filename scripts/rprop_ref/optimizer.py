@@ -106,12 +106,11 @@ class Rprop:
         elif plan.step_size_via_float32:
             step_size = step_size.astype(FLOAT32).astype(plan.compute)
         update = rprop_update_chunked if param.size > 1 else rprop_update
-        with np.errstate(over="ignore"):  # float16 products overflow to ±inf, as in the frameworks
-            results = update(
-                param, grad, prev, step_size,
-                etaminus=scalar(hyper.etaminus, plan), etaplus=scalar(hyper.etaplus, plan),
-                step_min=scalar(hyper.step_min, plan), step_max=scalar(hyper.step_max, plan),
-                zero_gradient_on_sign_flip=self.switches.zero_gradient_on_sign_flip)
+        results = update(
+            param, grad, prev, step_size,
+            etaminus=scalar(hyper.etaminus, plan), etaplus=scalar(hyper.etaplus, plan),
+            step_min=scalar(hyper.step_min, plan), step_max=scalar(hyper.step_max, plan),
+            zero_gradient_on_sign_flip=self.switches.zero_gradient_on_sign_flip)
         return tuple(_unflat(r, storage, shape, plan) for r in results)
 
     def _check_params(self, params):
