@@ -104,7 +104,11 @@ class Rprop:
         if seed:
             step_size = np.full_like(step_size, scalar(hyper.lr, plan))
         elif plan.step_size_via_float32:
-            step_size = step_size.astype(FLOAT32).astype(plan.compute)
+            # MindSpore's cast to float32 also flushes float32 subnormals to zero (observed with
+            # step_sizes[0] == 0, where Δ can shrink below 2**-126).
+            step_size = step_size.astype(FLOAT32)
+            step_size[np.abs(step_size) < np.finfo(FLOAT32).tiny] = 0
+            step_size = step_size.astype(plan.compute)
         update = rprop_update_chunked if param.size > 1 else rprop_update
         results = update(
             param, grad, prev, step_size,

@@ -39,8 +39,8 @@ class Plan:
         compute: the dtype every elementwise result is rounded to.
         scalars_via_float32: lr, etas and weight decay are rounded to float32 before the
             compute dtype.
-        step_size_via_float32: the stored step size is rounded to float32 when it is read
-            (MindSpore experimental with float64 parameters).
+        step_size_via_float32: the stored step size is rounded to float32 when it is read,
+            float32 subnormals flushed to zero (MindSpore experimental, float64 parameters).
         complex_as_real: the parameter is complex and is updated as a real array of twice the
             length (torch's `view_as_real`).
     """
