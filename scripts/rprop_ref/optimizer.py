@@ -7,7 +7,7 @@ from typing import Mapping
 
 import numpy as np
 
-from .core import rprop_update, rprop_update_chunked
+from .core import rprop_update_chunked
 from .precision import FLOAT32, Plan, plan_for, scalar
 from .switches import Switches
 
@@ -69,9 +69,9 @@ class Rprop:
         """Zero state for `params` (a non-empty name → array mapping); rejects unsupported dtypes."""
         self._check_params(params)
         return State(
-            step=({name: 0 for name in params}),
-            prev=({name: np.zeros_like(p) for name, p in params.items()}),
-            step_size=({name: np.zeros_like(p) for name, p in params.items()}),
+            step={name: 0 for name in params},
+            prev={name: np.zeros_like(p) for name, p in params.items()},
+            step_size={name: np.zeros_like(p) for name, p in params.items()},
         )
 
     def step(self, params: Mapping[str, np.ndarray], grads: Mapping[str, np.ndarray | None],
@@ -89,7 +89,7 @@ class Rprop:
             step[name] = state.step[name] + 1
             new_params[name], prev[name], step_size[name] = self._update(
                 name, param, grad, state.prev[name], state.step_size[name], seed=step[name] == 1)
-        return new_params, State((step), (prev), (step_size))
+        return new_params, State(step, prev, step_size)
 
     def _update(self, name, param, grad, prev, step_size, seed):
         hyper, plan = self.hyper, plan_for(self.switches.precision, param.dtype, param.shape)
@@ -109,8 +109,7 @@ class Rprop:
             step_size = step_size.astype(FLOAT32)
             step_size[np.abs(step_size) < np.finfo(FLOAT32).tiny] = 0
             step_size = step_size.astype(plan.compute)
-        update = rprop_update_chunked if param.size > 1 else rprop_update
-        results = update(
+        results = rprop_update_chunked(
             param, grad, prev, step_size,
             etaminus=scalar(hyper.etaminus, plan), etaplus=scalar(hyper.etaplus, plan),
             step_min=scalar(hyper.step_min, plan), step_max=scalar(hyper.step_max, plan),
