@@ -242,3 +242,29 @@ def test_weight_decay_skips_gamma_and_beta_names_like_mindspore():
     assert first_difference(real, ours) is None
     moved = {n for n in names if not np.array_equal(ours[-1][n][0], params[n])}
     assert moved == {"dense.weight", "bias"}
+
+
+@pytest.mark.parametrize("bad_grads", [
+    {"a": np.ones(2, np.float64), "b": np.ones(2, np.float32)},   # wrong dtype
+    {"a": np.ones(3, np.float32), "b": np.ones(2, np.float32)},   # wrong shape
+    {"a": np.ones(2, np.float32)},                                # missing name
+    {"a": [1.0, 1.0], "b": np.ones(2, np.float32)},               # not an array
+])
+def test_a_rejected_step_changes_nothing(bad_grads):
+    opt = rprop_ref.make("torch")
+    params = {"a": np.ones(2, np.float32), "b": np.ones(2, np.float32)}
+    state = opt.init(params)
+    params, state = opt.step(params, {n: np.full(2, 0.5, np.float32) for n in params}, state)
+    before = _snapshot(params, {}, state)
+    with pytest.raises(ValueError, match="gradient|grads"):
+        opt.step(params, bad_grads, state)
+    assert _snapshot(params, {}, state) == before
+
+
+def test_missing_oracle_fails_instead_of_skipping_when_oracles_are_required(monkeypatch):
+    monkeypatch.setenv("RPROP_REQUIRE_ORACLES", "1")
+    with pytest.raises(pytest.fail.Exception, match="RPROP_REQUIRE_ORACLES"):
+        oracles.require("no_such_framework_module")
+    monkeypatch.delenv("RPROP_REQUIRE_ORACLES")
+    with pytest.raises(pytest.skip.Exception):
+        oracles.require("no_such_framework_module")
