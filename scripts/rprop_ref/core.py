@@ -19,15 +19,13 @@ MindSpore test `factor == etaminus`, which is the same set because validated eta
 
 from __future__ import annotations
 
-import functools
-import os
-from concurrent.futures import ThreadPoolExecutor
-
 import numpy as np
 
 # Elements per slice of a large tensor. The update makes about ten passes over its inputs;
 # on slices that stay in the CPU cache those passes cost little, on whole 1e7-element
-# arrays each one is a trip to main memory.
+# arrays each one is a trip to main memory. 2**14 was the fastest of 2**12..2**16 here
+# (scripts/bench_step.py). Slices on a thread pool were slower: the GIL changes hands at
+# every one of the short NumPy calls.
 CHUNK = 1 << 14
 
 
@@ -65,26 +63,13 @@ def _zero_where(mask, values):
 
 
 def rprop_update_chunked(param, grad, prev, step_size, **hyper):
-    """`rprop_update` on 1-d arrays, slice by slice, into freshly allocated outputs.
-
-    Slices are independent, so they run on a thread pool (NumPy releases the GIL inside its
-    loops); the result does not depend on the order in which they finish.
-    """
+    """`rprop_update` on 1-d arrays, slice by slice, into freshly allocated outputs."""
     if param.size <= CHUNK:
         return rprop_update(param, grad, prev, step_size, **hyper)
     outputs = tuple(np.empty_like(param) for _ in range(3))
-
-    def update_slice(start):
+    for start in range(0, param.size, CHUNK):
         part = slice(start, start + CHUNK)
         results = rprop_update(param[part], grad[part], prev[part], step_size[part], **hyper)
         for out, result in zip(outputs, results):
             out[part] = result
-
-    for _ in _pool().map(update_slice, range(0, param.size, CHUNK)):
-        pass
     return outputs
-
-
-@functools.cache
-def _pool() -> ThreadPoolExecutor:
-    return ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="rprop_ref")
