@@ -1,52 +1,237 @@
-"""The site builds with --strict and loads nothing from another host."""
+"""The built site: strict build, language parity, links and anchors, self-containment, and the
+data and snippets it shows."""
 
 from __future__ import annotations
 
+import html
+import json
 import os
 import re
 import subprocess
 import sys
+from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+LANGUAGES = ("en", "zh")
+
+
+def build(out: Path) -> subprocess.CompletedProcess:
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)],
+                          cwd=ROOT, env=env, capture_output=True, text=True)
 
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("site")
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)],
-                            cwd=ROOT, env=env, capture_output=True, text=True)
+    result = build(out)
     assert result.returncode == 0, result.stderr
     return out
 
 
+class Page(HTMLParser):
+    """Ids, links, resources and headings of one HTML page."""
+
+    def __init__(self, text: str):
+        super().__init__(convert_charrefs=True)
+        self.ids, self.heading_ids, self.links, self.resources = set(), [], [], []
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if "id" in attrs:
+            self.ids.add(attrs["id"])
+            if re.fullmatch(r"h[1-6]", tag) or tag == "tr":
+                self.heading_ids.append(attrs["id"])
+        if tag == "a" and attrs.get("href"):
+            self.links.append(attrs["href"])
+        if tag in ("script", "img", "iframe", "source", "audio", "video") and attrs.get("src"):
+            self.resources.append(attrs["src"])
+        if tag == "link" and attrs.get("href") and attrs.get("rel") not in ("canonical", "alternate"):
+            self.resources.append(attrs["href"])
+
+
+def pages(site: Path) -> dict[str, Page]:
+    return {str(p.relative_to(site)): Page(p.read_text(encoding="utf-8")) for p in site.rglob("*.html")}
+
+
+def _english(path: str) -> bool:
+    return not path.startswith("zh/")
+
+
+def test_strict_build_fails_on_a_broken_link(tmp_path):
+    """The strict build is a real check: a page with a dead link does not build."""
+    broken = ROOT / "docs" / "zz-broken-link-probe.en.md"
+    broken.write_text("# Probe\n\n[dead](no-such-page.md)\n", encoding="utf-8")
+    try:
+        assert build(tmp_path / "out").returncode != 0
+    finally:
+        broken.unlink()
+
+
 def test_both_languages_have_the_same_pages(site):
-    english = {p.relative_to(site) for p in site.rglob("*.html") if "zh" not in p.relative_to(site).parts[:1]}
-    chinese = {p.relative_to(site / "zh") for p in (site / "zh").rglob("*.html")}
-    assert english - {Path("404.html")} == chinese
+    all_pages = pages(site)
+    english = {p for p in all_pages if _english(p)} - {"404.html"}
+    chinese = {p.removeprefix("zh/") for p in all_pages if not _english(p)}
+    assert english == chinese
+    assert {"index.html", "rprop/index.html", "reference/index.html"} <= english
+
+
+def test_both_languages_have_the_same_heading_and_row_anchors(site):
+    all_pages = pages(site)
+    for path, page in all_pages.items():
+        if not _english(path) or path == "404.html":
+            continue
+        twin = all_pages["zh/" + path]
+        assert page.heading_ids == twin.heading_ids, path
+        assert len(set(page.heading_ids)) == len(page.heading_ids), f"duplicate anchors in {path}"
+
+
+def test_every_internal_link_and_anchor_resolves(site):
+    all_pages = pages(site)
+    # absolute links (the 404 page, the header) start with site_url's path
+    site_path = urlsplit(yaml.safe_load((ROOT / "mkdocs.yml").read_text())["site_url"]).path
+    missing = []
+    for path, page in all_pages.items():
+        base = "https://site.invalid" + site_path + path
+        for href in page.links:
+            parts = urlsplit(href)
+            if parts.scheme in ("http", "https", "mailto") or href.startswith("//"):
+                continue
+            target_url = urlsplit(_join(base, href))
+            if not target_url.path.startswith(site_path):
+                missing.append(f"{path}: {href} (outside the site)")
+                continue
+            target = unquote(target_url.path.removeprefix(site_path))
+            if target == "" or target.endswith("/"):
+                target += "index.html"
+            if target not in all_pages and not (site / target).exists():
+                missing.append(f"{path}: {href} (no {target})")
+            elif parts.fragment and target in all_pages and unquote(parts.fragment) not in all_pages[target].ids:
+                missing.append(f"{path}: {href} (no #{parts.fragment} in {target})")
+    assert not missing, "\n".join(missing)
+
+
+def _join(base: str, href: str) -> str:
+    return urljoin(base, href)
+
+
+def test_no_resource_is_loaded_from_another_host(site):
+    offenders = [f"{path}: {url}" for path, page in pages(site).items() for url in page.resources
+                 if re.match(r"^(https?:)?//", url)]
+    for css in site.rglob("*.css"):
+        offenders += [f"{css.relative_to(site)}: {u}" for u in
+                      re.findall(r"url\(\s*['\"]?((?:https?:)?//[^)'\"]+)", css.read_text())]
+    for js in site.rglob("*.js"):
+        offenders += [f"{js.relative_to(site)}: {u}" for u in
+                      re.findall(r"https?://fonts\.(?:googleapis|gstatic)\.com[^\"']*", js.read_text())]
+    assert not offenders, "\n".join(offenders)
+
+
+def test_formulas_are_mathml_rendered_at_build_time(site):
+    for language in ("", "zh/"):
+        text = (site / language / "rprop/index.html").read_text(encoding="utf-8")
+        assert text.count("<math ") >= 6
+        assert 'class="arithmatex"' not in text and "\\(" not in text.split("<main", 1)[1][:200000].replace("\\\\(", "")
+
+
+def test_language_switcher_keeps_the_page(site):
+    for path in ("rprop/index.html", "reference/index.html"):
+        english = (site / path).read_text(encoding="utf-8")
+        chinese = (site / "zh" / path).read_text(encoding="utf-8")
+        page_dir = path.removesuffix("index.html")
+        assert re.search(f'<a href="[^"]*zh/{page_dir}" hreflang="zh"', english), path
+        assert re.search(f'<a href="(\\.\\./)+{page_dir}" hreflang="en"', chinese), path
+        assert 'hreflang="en"' in chinese and '<html lang="zh"' in chinese
+        assert "搜索" in chinese  # Material's UI strings in the page's language
+
+
+def test_every_page_has_an_edit_link(site):
+    for path in ("rprop/index.html", "zh/rprop/index.html"):
+        text = (site / path).read_text(encoding="utf-8")
+        assert re.search(r'href="https://github\.com/[^"]+/edit/main/docs/rprop\.(en|zh)\.md"', text), path
+
+
+def test_search_index_segments_chinese_words(site):
+    """Material splits Chinese text into words (jieba) with zero-width spaces at build time, so
+    that the search engine can match a word inside a sentence."""
+    index = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
+    assert "zh" in index["config"]["lang"]
+    chinese = " ".join(doc["text"] for doc in index["docs"] if doc["location"].startswith("zh/"))
+    words = set(re.split(r"[\u200b\s]+", chinese))
+    assert {"步长", "梯度", "权重", "参数"} <= words
+
+
+# --- data shown on the pages -----------------------------------------------------------------------
+
+MAPPING = yaml.safe_load((ROOT / "data/rprop-mapping.yml").read_text(encoding="utf-8"))
+REQUIRED_ROWS = {"algorithm", "params", "lr", "lr-schedule", "etas", "step-sizes", "weight-decay",
+                 "maximize", "foreach", "capturable", "differentiable", "calling", "no-gradient",
+                 "state", "dtype"}
+
+
+def test_mapping_table_rows_are_complete_in_both_languages():
+    ids = [row["id"] for row in MAPPING["rows"]]
+    assert len(ids) == len(set(ids)), "row ids must be unique"
+    assert REQUIRED_ROWS <= set(ids)
+    for row in MAPPING["rows"]:
+        assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", row["id"])
+        for column in MAPPING["columns"]:
+            cell = row[column["key"]]
+            if isinstance(cell, dict):
+                assert set(cell) == set(LANGUAGES) and all(cell[l].strip() for l in LANGUAGES), row["id"]
+            else:
+                assert isinstance(cell, str) and cell.strip()
+                assert not re.search(r"[\u4e00-\u9fff]", cell), "language-neutral cells hold no Chinese"
+        if "upstream" in row:
+            assert set(row["upstream"]) == set(LANGUAGES)
+
+
+def test_mapping_rows_are_anchored_in_both_languages(site):
+    for language in ("", "zh/"):
+        ids = Page((site / language / "rprop/index.html").read_text(encoding="utf-8")).ids
+        assert {f"row-{row['id']}" for row in MAPPING["rows"]} <= ids
+
+
+def test_numbers_in_prose_are_the_recorded_ones(site):
+    e2e = json.loads((ROOT / "data/e2e.json").read_text(encoding="utf-8"))
+    for language in ("", "zh/"):
+        text = html.unescape((site / language / "rprop/index.html").read_text(encoding="utf-8"))
+        assert not re.search(r"\[\[(value|table|notes):", text), "an unreplaced placeholder"
+        assert str(e2e["first_opposite_sign"]["step"]) in text
+        assert format(e2e["max_abs_loss_difference"], ".2e") in text
+        assert f"PyTorch {e2e['torch_version']}" in text and e2e["mindspore_version"] in text
+
+
+def _code_blocks(page_html: str) -> list[str]:
+    blocks = re.findall(r"<pre[^>]*><span></span><code[^>]*>(.*?)</code></pre>", page_html, re.S)
+    return [html.unescape(re.sub(r"<[^>]+>", "", b)) for b in blocks]
+
+
+@pytest.mark.parametrize("snippet", sorted(p.name for p in (ROOT / "snippets").glob("*.py")))
+def test_code_blocks_show_the_snippet_files_exactly(site, snippet):
+    source = (ROOT / "snippets" / snippet).read_text(encoding="utf-8")
+    for language in ("", "zh/"):
+        blocks = _code_blocks((site / language / "rprop/index.html").read_text(encoding="utf-8"))
+        assert any(b.strip("\n") == source.strip("\n") for b in blocks), f"{snippet} not shown verbatim"
 
 
 def test_reference_api_page_documents_every_switch(site):
     from rprop_ref import Switches
     for page in (site / "reference/index.html", site / "zh/reference/index.html"):
-        html = page.read_text()
+        text = page.read_text(encoding="utf-8")
         for field in Switches.__dataclass_fields__:
-            assert field in html, f"{field} missing from {page}"
+            assert field in text, f"{field} missing from {page}"
 
 
-RESOURCE = re.compile(r"""<(?:link|script|img|source|iframe)\b[^>]*?\b(?:href|src)=["']([^"']+)""", re.I)
-
-
-def test_no_resource_is_loaded_from_another_host(site):
-    offenders = []
-    for page in site.rglob("*.html"):
-        for url in RESOURCE.findall(page.read_text()):
-            if re.match(r"^(https?:)?//", url):
-                offenders.append(f"{page.relative_to(site)}: {url}")
-    for css in site.rglob("*.css"):
-        offenders += [f"{css.relative_to(site)}: {u}" for u in
-                      re.findall(r"url\(\s*['\"]?((?:https?:)?//[^)'\"]+)", css.read_text())]
-    assert not offenders, "\n".join(offenders)
+def test_citation_file_names_the_published_site():
+    citation = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    assert citation["cff-version"] == "1.2.0" and citation["title"]
+    assert f"site_url: {citation['url']}" in config
+    assert f"repo_url: {citation['repository-code']}" in config

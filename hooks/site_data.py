@@ -1,0 +1,106 @@
+"""Insert build data into pages: `[[value:FILE.KEY]]` and `[[table:FILE]]` placeholders.
+
+- `[[value:e2e.first_opposite_sign.step]]` is replaced by that entry of `data/e2e.json`
+  (dots walk into nested objects; `[[value:e2e.x:.2e]]` applies a format spec). Numbers in
+  prose come from here, never typed by hand.
+- `[[notes:rprop-mapping.upstream]]` lists, for every row that has an `upstream` cell, a link
+  to the row followed by that cell.
+- `[[table:rprop-mapping]]` renders `data/rprop-mapping.yml` as a table in the page's
+  language: the file lists `columns` and `rows`; a cell is either one string for every
+  language or a `{en: ..., zh: ...}` mapping; each row's `id` becomes its anchor (`#row-ID`),
+  identical in every language so that a link to a row survives a language switch.
+
+Placeholders that name a missing file or key fail the build. Nothing here knows about Rprop.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import markdown
+import yaml
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+_PLACEHOLDER = re.compile(r"\[\[(value|table|notes):([\w.-]+)(?::([^\]]+))?\]\]")
+
+
+def load(name: str):
+    """`data/NAME.json` or `data/NAME.yml`, parsed (cached until the file changes)."""
+    for path in (DATA / f"{name}.json", DATA / f"{name}.yml"):
+        if path.exists():
+            return _parse(path, path.stat().st_mtime_ns)
+    raise KeyError(f"no data file data/{name}.json or data/{name}.yml")
+
+
+@lru_cache(maxsize=None)
+def _parse(path: Path, _mtime: int):
+    content = path.read_text(encoding="utf-8")
+    return json.loads(content) if path.suffix == ".json" else yaml.safe_load(content)
+
+
+def value(path: str, spec: str | None = None) -> str:
+    name, *keys = path.split(".")
+    item = load(name)
+    for key in keys:
+        item = item[int(key)] if isinstance(item, list) else item[key]
+    return format(item, spec) if spec else str(item)
+
+
+def text(cell, locale: str) -> str:
+    """A cell in the page's language (English when a translation is missing would hide a gap,
+    so a mapping without this locale fails)."""
+    return cell[locale] if isinstance(cell, dict) else str(cell)
+
+
+def _inline(md_text: str) -> str:
+    rendered = markdown.markdown(md_text, extensions=["attr_list"])
+    return re.sub(r"^<p>(.*)</p>$", r"\1", rendered.strip(), flags=re.S).replace("\n", " ")
+
+
+def table(name: str, locale: str) -> str:
+    data = load(name)
+    columns = data["columns"]
+    titles = [_inline(text(c["title"], locale)) for c in columns]
+    head = "".join(f"<th>{title}</th>" for title in titles)
+    body = []
+    for row in data["rows"]:
+        cells = []
+        for i, (column, title) in enumerate(zip(columns, titles)):
+            content = _inline(text(row.get(column["key"], "—"), locale))
+            if i == 0:
+                content = (f'<a class="row-anchor headerlink" href="#row-{row["id"]}" '
+                           f'title="#row-{row["id"]}">¶</a>{content}')
+            # data-label: the column title, shown beside each cell when a narrow screen
+            # lays the rows out as cards (assets/site.css)
+            label = html.escape(re.sub(r"<[^>]+>", "", title), quote=True)
+            cells.append(f'<td data-label="{label}">{content}</td>')
+        body.append(f'<tr id="row-{row["id"]}">{"".join(cells)}</tr>')
+    return (f'<div class="data-table" markdown="0"><table>\n<thead><tr>{head}</tr></thead>\n'
+            f"<tbody>\n" + "\n".join(body) + "\n</tbody></table></div>")
+
+
+def notes(target: str, locale: str) -> str:
+    name, key = target.rsplit(".", 1)
+    data = load(name)
+    return "\n".join(f"- [{text(row['topic'], locale)}](#row-{row['id']}): {text(row[key], locale)}"
+                     for row in data["rows"] if key in row)
+
+
+def on_page_markdown(markdown_text: str, page, **_) -> str:
+    locale = getattr(page.file, "locale", None) or "en"
+
+    def replace(match: re.Match) -> str:
+        kind, target, spec = match.groups()
+        if kind == "value":
+            return value(target, spec)
+        block = notes(target, locale) if kind == "notes" else table(target, locale)
+        # continuation lines keep the placeholder's indentation (e.g. inside an admonition)
+        line_start = markdown_text.rfind("\n", 0, match.start()) + 1
+        indent = re.match(r"[ \t]*", markdown_text[line_start:match.start()]).group()
+        return block.replace("\n", "\n" + indent)
+
+    return _PLACEHOLDER.sub(replace, markdown_text)
