@@ -1,6 +1,10 @@
 import os
+from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, Phase, settings
+
+from sitebuild import build
 
 # CI (RPROP_REQUIRE_ORACLES=1) runs the full, derandomized search; a laptop runs a short one.
 # No "explain" phase: it re-runs a failing case hundreds of times through the real frameworks.
@@ -9,3 +13,12 @@ _common = dict(deadline=None, print_blob=True, phases=[p for p in Phase if p != 
 settings.register_profile("ci", max_examples=200, derandomize=True, **_common)
 settings.register_profile("dev", max_examples=25, **_common)
 settings.load_profile("ci" if os.environ.get("RPROP_REQUIRE_ORACLES") == "1" else "dev")
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Path:
+    """The site, built once per test session."""
+    out = tmp_path_factory.mktemp("site")
+    result = build(out)
+    assert result.returncode == 0, result.stderr
+    return out

@@ -1,0 +1,59 @@
+"""Serve a built site on localhost and drive Debian's Chromium through Playwright.
+
+`browser()` skips when Playwright or /usr/bin/chromium is missing — and fails instead when
+`RPROP_REQUIRE_ORACLES=1` (CI). Never `playwright install`: it downloads a browser.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+import oracles
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@contextmanager
+def serve(root: Path, prefix: str):
+    """Serve `root` at http://127.0.0.1:PORT{prefix} (prefix: site_url's path, e.g. /x/)."""
+    mount = root.parent / "served"
+    shutil.rmtree(mount, ignore_errors=True)
+    shutil.copytree(root, mount / prefix.strip("/"))
+    handler = functools.partial(_QuietHandler, directory=str(mount))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}{prefix}"
+    finally:
+        server.shutdown()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@contextmanager
+def browser():
+    sync_api = oracles.require("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        message = f"{CHROMIUM} is missing (apt-get install -y chromium)"
+        if oracles.oracles_required():
+            pytest.fail(f"RPROP_REQUIRE_ORACLES=1 but {message}")
+        pytest.skip(message)
+    with sync_api.sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        try:
+            yield instance
+        finally:
+            instance.close()

@@ -1,0 +1,111 @@
+"""The built site in a real browser (Debian's Chromium through Playwright): every page in both
+languages loads with no console error, no failed request and no request to another host; the
+language switch keeps page and anchor; linked tabs switch together; copy buttons copy exactly
+the snippet file; nothing overflows a phone-width screen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+
+from browser import browser, serve
+from sitebuild import ROOT
+
+SITE_PATH = urlsplit(yaml.safe_load((ROOT / "mkdocs.yml").read_text())["site_url"]).path
+
+
+@pytest.fixture(scope="module")
+def base_url(site):
+    with serve(site, SITE_PATH) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    with browser() as instance:
+        yield instance
+
+
+def page_paths(site: Path) -> list[str]:
+    return sorted(str(p.relative_to(site).parent).replace(".", "") + "/" if p.name == "index.html"
+                  else str(p.relative_to(site)) for p in site.rglob("*.html") if p.name != "404.html")
+
+
+def test_every_page_loads_without_errors_or_foreign_requests(site, base_url, chromium):
+    host = urlsplit(base_url).netloc
+    problems = []
+    paths = page_paths(site)
+    assert len(paths) >= 6
+    for path in paths:
+        page = chromium.new_page()
+        page.on("console", lambda m, p=path: problems.append(f"{p}: console {m.type}: {m.text}")
+                if m.type == "error" else None)
+        page.on("pageerror", lambda e, p=path: problems.append(f"{p}: {e}"))
+        page.on("requestfailed", lambda r, p=path: problems.append(f"{p}: failed {r.url}"))
+        page.on("response", lambda r, p=path: problems.append(f"{p}: HTTP {r.status} {r.url}")
+                if r.status >= 400 else None)
+        page.on("request", lambda r, p=path: problems.append(f"{p}: foreign request {r.url}")
+                if urlsplit(r.url).netloc not in (host, "") and not r.url.startswith("data:") else None)
+        page.goto(base_url + path.lstrip("/"), wait_until="networkidle")
+        page.close()
+    assert not problems, "\n".join(problems)
+
+
+def test_language_switch_keeps_the_page_and_the_anchor(base_url, chromium):
+    page = chromium.new_page()
+    page.goto(base_url + "rprop/#row-step-sizes")
+    page.evaluate("document.querySelector('a.md-select__link[hreflang=zh]').click()")
+    page.wait_for_url("**/zh/rprop/#row-step-sizes")
+    assert page.locator("#row-step-sizes").is_visible()
+    page.evaluate("document.querySelector('a.md-select__link[hreflang=en]').click()")
+    page.wait_for_url(lambda url: url.endswith(SITE_PATH + "rprop/#row-step-sizes"))
+    page.close()
+
+
+def test_linked_tabs_switch_together(base_url, chromium):
+    page = chromium.new_page(viewport={"width": 375, "height": 800})
+    page.goto(base_url + "rprop/")
+    page.locator("#signatures ~ .tabbed-set").first.get_by_text("MindSpore", exact=True).click()
+    code_set = page.locator(".side-by-side .tabbed-set")
+    assert code_set.locator("input").nth(1).is_checked()
+    assert "mindspore.nn.Rprop" in code_set.locator(".tabbed-block").nth(1).inner_text()
+    assert not code_set.locator(".tabbed-block").nth(0).is_visible()
+    page.close()
+
+
+def test_side_by_side_code_shows_two_columns_on_wide_screens(base_url, chromium):
+    page = chromium.new_page(viewport={"width": 1600, "height": 1000})
+    page.goto(base_url + "rprop/")
+    blocks = page.locator(".side-by-side .tabbed-block")
+    first, second = blocks.nth(0).bounding_box(), blocks.nth(1).bounding_box()
+    assert blocks.nth(0).is_visible() and blocks.nth(1).is_visible()
+    assert abs(first["y"] - second["y"]) < 2 and second["x"] > first["x"] + first["width"] - 1
+    page.close()
+
+
+@pytest.mark.parametrize("language", ["", "zh/"])
+def test_copy_button_copies_exactly_the_snippet_file(base_url, chromium, language):
+    context = chromium.new_context(viewport={"width": 375, "height": 800})
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.goto(base_url + language + "rprop/")
+    code_set = page.locator(".side-by-side .tabbed-set")
+    for index, snippet in enumerate(("torch_rprop.py", "mindspore_rprop.py")):
+        code_set.locator(".tabbed-labels label").nth(index).click()
+        block = code_set.locator(".tabbed-block").nth(index)
+        block.hover()
+        block.locator("button[data-md-type=copy]").click()
+        copied = page.evaluate("navigator.clipboard.readText()")
+        assert copied.strip("\n") == (ROOT / "snippets" / snippet).read_text().strip("\n"), snippet
+    context.close()
+
+
+@pytest.mark.parametrize("path", ["", "rprop/", "reference/", "zh/", "zh/rprop/", "zh/reference/"])
+def test_nothing_overflows_a_phone_screen(base_url, chromium, path):
+    page = chromium.new_page(viewport={"width": 375, "height": 800})
+    page.goto(base_url + path)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.close()
