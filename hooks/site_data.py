@@ -86,7 +86,8 @@ def table(name: str, locale: str) -> str:
 def notes(target: str, locale: str) -> str:
     name, key = target.rsplit(".", 1)
     data = load(name)
-    return "\n".join(f"- [{text(row['topic'], locale)}](#row-{row['id']}): {text(row[key], locale)}"
+    colon = "：" if locale == "zh" else ": "  # Chinese text takes the full-width colon
+    return "\n".join(f"- [{text(row['topic'], locale)}](#row-{row['id']}){colon}{text(row[key], locale)}"
                      for row in data["rows"] if key in row)
 
 
