@@ -19,12 +19,12 @@ test: $(VENV)/test.stamp
 bench: $(VENV)/test.stamp
 	$(BIN)/python scripts/bench_step.py
 
-$(VENV)/site.stamp: requirements.txt
+$(VENV)/site.stamp: requirements.txt constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt -c constraints.txt
 	touch $@
 
-$(VENV)/test.stamp: requirements.txt requirements-test.txt
+$(VENV)/test.stamp: requirements.txt requirements-test.txt constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-test.txt -c constraints.txt
 	touch $@ $(VENV)/site.stamp
