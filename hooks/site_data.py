@@ -25,11 +25,14 @@ import markdown
 import yaml
 
 DATA = Path(__file__).resolve().parent.parent / "data"
-_PLACEHOLDER = re.compile(r"\[\[(value|table|notes):([\w.-]+)(?::([^\]]+))?\]\]")
+_PLACEHOLDER = re.compile(r'\[\[(value|table|notes):((?:[\w.-]|"[^"]+")+)(?::([^\]]+))?\]\]')
 
 
-def load(name: str):
-    """`data/NAME.json` or `data/NAME.yml`, parsed (cached until the file changes)."""
+def load(name: str, build_data: dict | None = None):
+    """Build data published by another hook (`config.extra.build_data[NAME]`), else
+    `data/NAME.json` or `data/NAME.yml`, parsed (cached until the file changes)."""
+    if build_data and name in build_data:
+        return build_data[name]
     for path in (DATA / f"{name}.json", DATA / f"{name}.yml"):
         if path.exists():
             return _parse(path, path.stat().st_mtime_ns)
@@ -42,9 +45,9 @@ def _parse(path: Path, _mtime: int):
     return json.loads(content) if path.suffix == ".json" else yaml.safe_load(content)
 
 
-def value(path: str, spec: str | None = None) -> str:
-    name, *keys = path.split(".")
-    item = load(name)
+def value(path: str, spec: str | None = None, build_data: dict | None = None) -> str:
+    name, *keys = _split(path)
+    item = load(name, build_data)
     for key in keys:
         item = item[int(key)] if isinstance(item, list) else item[key]
     return format(item, spec) if spec else str(item)
@@ -91,13 +94,19 @@ def notes(target: str, locale: str) -> str:
                      for row in data["rows"] if key in row)
 
 
-def on_page_markdown(markdown_text: str, page, **_) -> str:
+def _split(path: str) -> list[str]:
+    """`a.b.c`, where a key that itself holds dots or spaces is written in quotes: `a."x y".c`."""
+    return [a or b for a, b in re.findall(r'"([^"]+)"|([^.]+)', path)]
+
+
+def on_page_markdown(markdown_text: str, page, config, **_) -> str:
     locale = getattr(page.file, "locale", None) or "en"
+    build_data = config.extra.get("build_data", {})
 
     def replace(match: re.Match) -> str:
         kind, target, spec = match.groups()
         if kind == "value":
-            return value(target, spec)
+            return value(target, spec, build_data)
         block = notes(target, locale) if kind == "notes" else table(target, locale)
         # continuation lines keep the placeholder's indentation (e.g. inside an admonition)
         line_start = markdown_text.rfind("\n", 0, match.start()) + 1

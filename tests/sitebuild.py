@@ -10,8 +10,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def build(out: Path) -> subprocess.CompletedProcess:
-    """`mkdocs build --strict` into `out`."""
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+def build(out: Path, env: dict | None = None) -> subprocess.CompletedProcess:
+    """`mkdocs build --strict` into `out`, with extra environment variables."""
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", **(env or {}))
     return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)],
                           cwd=ROOT, env=env, capture_output=True, text=True)

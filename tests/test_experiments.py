@@ -1,0 +1,192 @@
+"""Build-time experiments: problems, scenario results, the numbers and figures on the pages, and
+the cache."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import oracles
+from experiments.figures import figures_for
+from experiments.problems import PROBLEMS, linear_data, renamed
+from experiments.run import load_scenarios, run_all
+from sitebuild import ROOT, build
+
+
+@pytest.fixture(scope="module")
+def results():
+    return run_all()
+
+
+# --- problems --------------------------------------------------------------------------------------
+
+@given(st.integers(0, 2**32 - 1))
+def test_linear_l1_gradient_matches_torch_autograd(seed):
+    torch = oracles.require("torch")
+    rng = np.random.default_rng(seed)
+    params = {"weight": rng.standard_normal((3, 2)).astype(np.float32),
+              "bias": rng.standard_normal(3).astype(np.float32)}
+    loss, grads = PROBLEMS["linear-l1"].loss_and_grads(params)
+    inputs, targets = (torch.from_numpy(a) for a in linear_data())
+    layer = torch.nn.Linear(2, 3)
+    with torch.no_grad():
+        layer.weight.copy_(torch.from_numpy(params["weight"]))
+        layer.bias.copy_(torch.from_numpy(params["bias"]))
+    torch_loss = torch.nn.L1Loss()(layer(inputs), targets)
+    torch_loss.backward()
+    assert loss == pytest.approx(torch_loss.item(), rel=1e-6)
+    for name, tensor in (("weight", layer.weight), ("bias", layer.bias)):
+        np.testing.assert_allclose(grads[name], tensor.grad.numpy(), rtol=1e-5, atol=1e-7)
+        # Rprop only uses signs: those must agree wherever torch's component is not ~0
+        clear = np.abs(tensor.grad.numpy()) > 1e-6
+        np.testing.assert_array_equal(np.sign(grads[name])[clear], np.sign(tensor.grad.numpy())[clear])
+
+
+@given(st.floats(-2, 2), st.floats(-1, 3))
+def test_rosenbrock_gradient_matches_torch_autograd(x, y):
+    torch = oracles.require("torch")
+    loss, grads = PROBLEMS["rosenbrock"].loss_and_grads({"xy": np.array([x, y], np.float64)})
+    xy = torch.tensor([x, y], dtype=torch.float64, requires_grad=True)
+    f = (1 - xy[0]) ** 2 + 100 * (xy[1] - xy[0] ** 2) ** 2
+    f.backward()
+    assert loss == pytest.approx(f.item(), rel=1e-12, abs=1e-12)
+    np.testing.assert_allclose(grads["xy"], xy.grad.numpy(), rtol=1e-12, atol=1e-12)
+
+
+def test_renamed_problem_is_the_same_problem_under_other_names():
+    base, other = PROBLEMS["linear-l1"], renamed(PROBLEMS["linear-l1"], {"weight": "bn.gamma"})
+    loss, grads = base.loss_and_grads(base.init())
+    loss2, grads2 = other.loss_and_grads(other.init())
+    assert loss == loss2 and set(grads2) == {"bn.gamma", "bias"}
+    np.testing.assert_array_equal(grads["weight"], grads2["bn.gamma"])
+
+
+# --- scenario results: the claims the page makes ----------------------------------------------------
+
+def test_scenarios_cover_the_required_eight(results):
+    assert {"defaults", "same-initial-step", "weight-decay", "documented-formula", "lr-schedule",
+            "rosenbrock", "ablation", "end-to-end"} <= set(results)
+    for scenario in load_scenarios():
+        assert {"id", "problem", "steps", "seed", "runs"} <= set(scenario)
+
+
+def test_same_initial_step_size_gives_exactly_zero_difference(results):
+    (versus,) = results["same-initial-step"]["summary"]["versus_first"].values()
+    assert versus["max_abs_param_difference"] == 0.0 and versus["max_abs_loss_difference"] == 0.0
+    assert versus["first_difference_step"] is None
+
+
+def test_each_framework_with_its_defaults_differs_from_step_one(results):
+    (versus,) = results["defaults"]["summary"]["versus_first"].values()
+    assert versus["first_difference_step"] == 1 and versus["max_abs_loss_difference"] > 1e-3
+
+
+def test_weight_decay_moves_the_run_except_on_gamma_and_beta_names(results):
+    versus = results["weight-decay"]["summary"]["versus_first"]
+    assert versus["MindSpore, wd=0.1"]["max_abs_param_difference"] > 0
+    assert versus["MindSpore, wd=0.1, names gamma/beta"]["max_abs_param_difference"] == 0.0
+
+
+def test_learning_rate_schedule_changes_nothing(results):
+    for versus in results["lr-schedule"]["summary"]["versus_first"].values():
+        assert versus["max_abs_param_difference"] == 0.0
+
+
+def test_documented_formula_parts_from_the_code(results):
+    (versus,) = results["documented-formula"]["summary"]["versus_first"].values()
+    assert versus["first_difference_step"] is not None and versus["max_abs_param_difference"] > 0
+
+
+def test_ablation_steps_do_what_the_page_says(results):
+    final = results["ablation"]["summary"]["final_loss"]
+    losses = {label: np.array(r["loss"]) for label, r in results["ablation"]["runs"].items()}
+    labels = list(losses)
+    assert final[labels[1]] != final[labels[0]]                       # initial step size
+    assert final[labels[2]] != final[labels[1]]                       # weight decay
+    precision = np.abs(losses[labels[3]] - losses[labels[2]]).max()   # float64 computed in float32
+    assert 0 < precision < 1e-6
+    assert np.array_equal(losses[labels[4]], losses[labels[3]])       # shared counter: no change
+    moved = {label: np.abs(losses[label] - losses[prev]).max() for prev, label in zip(labels, labels[1:])}
+    assert max(moved, key=moved.get) == labels[1]                     # the initial step moves it most
+
+
+def test_rosenbrock_trajectories_stay_in_the_plotted_window(results):
+    for record in results["rosenbrock"]["runs"].values():
+        path = np.array(record["trajectory"])
+        assert len(path) == results["rosenbrock"]["steps"]
+        assert (path[:, 0] > -2).all() and (path[:, 0] < 2).all() and (path[:, 1] > -1).all() and (path[:, 1] < 3).all()
+
+
+# --- figures -----------------------------------------------------------------------------------------
+
+def test_figures_are_deterministic_self_contained_and_themed(results):
+    first = {name: svg for sid, r in results.items() for name, svg in figures_for(sid, r).items()}
+    again = {name: svg for sid, r in run_all().items() for name, svg in figures_for(sid, r).items()}
+    assert first == again
+    for name, svg in first.items():
+        text = svg.decode()
+        assert not re.search(r'(href|src)="(https?:)?//', text), name
+        assert "<dc:date>" not in text, name
+        twin = name.replace("-dark.svg", ".svg") if name.endswith("-dark.svg") else name[:-4] + "-dark.svg"
+        assert twin in first and first[twin] != svg, f"{name} lacks a distinct other-palette twin"
+
+
+# --- the built pages ------------------------------------------------------------------------------------
+
+def _placeholder_values(page_source: str, results: dict) -> list[tuple[str, str]]:
+    """Evaluate every `[[value:experiments.…]]` of a page from freshly computed results."""
+    from importlib import util
+    spec = util.spec_from_file_location("site_data_for_test", ROOT / "hooks" / "site_data.py")
+    site_data = util.module_from_spec(spec)
+    spec.loader.exec_module(site_data)
+    summaries = {sid: {k: v for k, v in r.items() if k in ("problem", "steps", "summary")}
+                 for sid, r in results.items()}
+    found = []
+    for match in re.finditer(r'\[\[value:(experiments\.(?:[\w.-]|"[^"]+")+)(?::([^\]]+))?\]\]', page_source):
+        found.append((match.group(0), site_data.value(match.group(1), match.group(2), {"experiments": summaries})))
+    return found
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_numbers_on_the_experiments_page_are_the_computed_ones(site, results, language):
+    source = (ROOT / "docs" / f"experiments.{language}.md").read_text(encoding="utf-8")
+    built = html.unescape((site / ("" if language == "en" else "zh/") / "experiments/index.html").read_text(encoding="utf-8"))
+    values = _placeholder_values(source, results)
+    assert len(values) >= 20
+    for placeholder, value in values:
+        assert value in built, f"{placeholder} → {value} not on the page"
+    assert "0.0" in [v for p, v in values if "same-initial-step" in p and "param_difference" in p]
+
+
+def test_every_figure_on_the_pages_exists_in_both_palettes_with_alt_text(site):
+    for language in ("", "zh/"):
+        text = (site / language / "experiments/index.html").read_text(encoding="utf-8")
+        images = re.findall(r'<img alt="([^"]*)"[^>]*src="([^"#]+)#only-(light|dark)"', text)
+        assert len(images) >= 20
+        for alt, src, palette in images:
+            assert len(alt) >= 10, src  # a description, not a file name
+            target = (site / language / "experiments" / src).resolve()
+            assert target.exists(), src
+            assert target.name.endswith("-dark.svg") == (palette == "dark")
+
+
+def test_clean_builds_are_byte_identical_and_a_warm_build_runs_no_experiment(tmp_path):
+    outputs = []
+    for name in ("one", "two"):
+        result = build(tmp_path / name, env={"RPROP_EXPERIMENTS_CACHE": str(tmp_path / f"cache-{name}")})
+        assert result.returncode == 0, result.stderr
+        assert "running the build-time experiments" in result.stderr
+        outputs.append(tmp_path / name)
+    one, two = ({p.relative_to(o): p.read_bytes() for p in o.rglob("*") if p.is_file()} for o in outputs)
+    assert one.keys() == two.keys()
+    assert [k for k in one if one[k] != two[k]] == []
+    warm = build(tmp_path / "three", env={"RPROP_EXPERIMENTS_CACHE": str(tmp_path / "cache-one")})
+    assert warm.returncode == 0, warm.stderr
+    assert "running the build-time experiments" not in warm.stderr
+    three = {p.relative_to(tmp_path / "three"): p.read_bytes() for p in (tmp_path / "three").rglob("*") if p.is_file()}
+    assert three == one
