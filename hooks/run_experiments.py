@@ -6,6 +6,9 @@
   build (and every `mkdocs serve` reload) reads the cache and runs nothing.
 - Figures reach the site as generated files under `figures/`: nothing is written into `docs/`,
   so `mkdocs serve` does not loop.
+- `[[figures:SCENARIO]]` in a page becomes linked content tabs (same labels on the whole page,
+  so one click switches every scenario to the same kind of figure) holding that scenario's
+  figures in both palettes, with alternative text in the page's language.
 - The results' summaries are published as build data `experiments` for `[[value:…]]` placeholders
   (hooks/site_data.py): `[[value:experiments.defaults.summary.final_loss.PyTorch:.4f]]`.
 """
@@ -16,9 +19,11 @@ import hashlib
 import json
 import logging
 import os
+import re
 import shutil
 import sys
 import tempfile
+from importlib.metadata import version
 from pathlib import Path
 
 from mkdocs.plugins import event_priority
@@ -33,9 +38,8 @@ _loaded: dict = {}  # hash → (summaries, {figure name: bytes}); one entry per 
 
 
 def input_hash() -> str:
-    import matplotlib
-    import numpy
-    digest = hashlib.sha256(f"numpy {numpy.__version__} matplotlib {matplotlib.__version__}".encode())
+    # package versions from their metadata: importing matplotlib would cost a warm build ~0.3 s
+    digest = hashlib.sha256(" ".join(f"{p} {version(p)}" for p in ("numpy", "matplotlib")).encode())
     for path in sorted(p for root in INPUTS for p in ([root] if root.is_file() else root.rglob("*"))
                        if p.is_file() and p.suffix in (".py", ".yml", ".json")):
         digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes() + b"\0")
@@ -56,6 +60,7 @@ def compute(folder: Path) -> None:
     results = run_all()
     staging = Path(tempfile.mkdtemp(dir=folder.parent, prefix=".tmp-"))
     summaries = {sid: {k: v for k, v in r.items() if k in ("problem", "steps", "summary")}
+                 | {"labels": list(r.get("runs", {})) or ["PyTorch", "MindSpore"]}
                  for sid, r in results.items()}
     (staging / "summaries.json").write_text(json.dumps(summaries, sort_keys=True, indent=1))
     (staging / "figures").mkdir()
@@ -92,3 +97,36 @@ def on_files(files, config):
     for name, svg in figures.items():
         files.append(File.generated(config, f"figures/{name}", content=svg))
     return files
+
+
+KINDS = {  # figure kind → tab label and the start of its alternative text, per language
+    "loss": {"en": ("Loss", "Loss per step"), "zh": ("损失", "每一步的损失")},
+    "step-size": {"en": ("Step size Δ", "Step size per step, log scale, median with min–max band"),
+                  "zh": ("步长 Δ", "每一步的步长（对数坐标），中位数及最小–最大范围带")},
+    "loss-difference": {"en": ("Loss difference", "Absolute loss difference from the first run per step"),
+                        "zh": ("损失差", "每一步与第一组运行的损失之差的绝对值")},
+    "trajectories": {"en": ("Trajectories", "Trajectories on the contours of the loss"),
+                     "zh": ("轨迹", "损失等高线上的优化轨迹")},
+}
+_FIGURES = re.compile(r"^\[\[figures:([\w-]+)\]\]$", re.M)
+
+
+def figure_tabs(scenario_id: str, locale: str) -> str:
+    summaries, figures = load()
+    runs = ", ".join(summaries[scenario_id]["labels"])
+    blocks = []
+    for kind, text in KINDS.items():
+        name = f"{scenario_id}-{kind}"
+        if f"{name}.svg" not in figures:
+            continue
+        label, alt = text.get(locale, text["en"])
+        alt = f"{alt}: {runs}".replace('"', "'")
+        blocks.append(f'=== "{label}"\n\n'
+                      f"    ![{alt}](figures/{name}.svg#only-light){{ loading=lazy }}\n"
+                      f"    ![{alt}](figures/{name}-dark.svg#only-dark){{ loading=lazy }}\n")
+    return "\n".join(blocks)
+
+
+def on_page_markdown(markdown, page, **_):
+    locale = getattr(page.file, "locale", None) or "en"
+    return _FIGURES.sub(lambda m: figure_tabs(m.group(1), locale), markdown)

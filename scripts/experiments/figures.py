@@ -104,6 +104,19 @@ def contour_figure(result: dict, theme: dict) -> bytes:
     return _themed(draw, theme)
 
 
+def end_to_end_loss_figure(result: dict, theme: dict) -> bytes:
+    e2e = result["recorded"]
+
+    def draw(fig, ax):
+        for i, (label, key) in enumerate((("PyTorch", "loss_torch"), ("MindSpore", "loss_mindspore"))):
+            ax.plot(np.arange(1, len(e2e[key]) + 1), e2e[key], color=COLOURS[i], linestyle=STYLES[i],
+                    linewidth=1.6, label=label)
+        ax.set_xlabel("step t")
+        ax.set_ylabel("loss")
+        ax.legend()
+    return _themed(draw, theme)
+
+
 def end_to_end_figure(result: dict, theme: dict) -> bytes:
     e2e = result["recorded"]
 
@@ -128,7 +141,7 @@ def end_to_end_figure(result: dict, theme: dict) -> bytes:
 def figures_for(scenario_id: str, result: dict) -> dict[str, bytes]:
     """All SVG files of one scenario: name → bytes (both themes)."""
     if "recorded" in result:
-        drawers = {"loss-difference": end_to_end_figure}
+        drawers = {"loss": end_to_end_loss_figure, "loss-difference": end_to_end_figure}
     else:
         drawers = {"loss": loss_figure, "step-size": step_size_figure}
         if len(result["runs"]) > 1:

@@ -1,0 +1,95 @@
+"""Build-time cost of the experiments hook, measured side by side in one run.
+
+    python scripts/bench_build.py
+
+Prints the median of three `mkdocs build` runs for: a cold build (empty experiment cache), a
+warm build (cache filled), and a build without the experiments hook and its page; then the time
+`mkdocs serve` takes to rebuild after a page is edited (from the file write to the end of the rebuild).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+MKDOCS = [sys.executable, "-m", "mkdocs"]
+
+
+def timed_build(config: str, out: Path, cache: Path) -> float:
+    start = time.perf_counter()
+    subprocess.run(MKDOCS + ["build", "-q", "-f", config, "-d", str(out)], cwd=ROOT, check=True,
+                   env=dict(ENV, RPROP_EXPERIMENTS_CACHE=str(cache)), capture_output=True)
+    return time.perf_counter() - start
+
+
+def hookless_config() -> str:
+    """mkdocs.yml without the experiments hook and page (MkDocs' INHERIT replaces lists whole)."""
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    hooks = [h for h in re.findall(r"^  - (hooks/\S+)$", config, re.M) if "experiments" not in h]
+    nav = [line for line in re.findall(r"^(  - .+: \S+\.md)$", config, re.M) if "experiments" not in line]
+    path = ROOT / ".bench-hookless.yml"
+    path.write_text("INHERIT: mkdocs.yml\nhooks:\n" + "".join(f"  - {h}\n" for h in hooks)
+                    + "exclude_docs: |\n  experiments.*.md\nnav:\n" + "\n".join(nav) + "\n")
+    return path.name
+
+
+def serve_reload_seconds(cache: Path) -> float:
+    page = ROOT / "docs" / "index.en.md"
+    original = page.read_bytes()
+    with socket.socket() as probe:  # a free port
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(MKDOCS + ["serve", "-a", f"127.0.0.1:{port}"], cwd=ROOT, text=True,
+                              env=dict(ENV, RPROP_EXPERIMENTS_CACHE=str(cache), PYTHONUNBUFFERED="1"),
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    killer = threading.Timer(120, server.kill)  # never hang: a stuck server ends the measurement
+    killer.start()
+    try:
+        for line in server.stdout:
+            if "Serving on" in line:
+                break
+        time.sleep(1.0)
+        start = time.perf_counter()
+        page.write_bytes(original + b"\n")
+        for line in server.stdout:  # ("Reloading browsers" follows without a newline)
+            if "Documentation built" in line:
+                return time.perf_counter() - start
+        raise RuntimeError("mkdocs serve stopped before reloading")
+    finally:
+        page.write_bytes(original)
+        killer.cancel()
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        hookless = hookless_config()
+        try:
+            cold = [timed_build("mkdocs.yml", tmp / f"cold{i}", tmp / f"cache{i}") for i in range(3)]
+            warm = [timed_build("mkdocs.yml", tmp / f"warm{i}", tmp / "cache0") for i in range(3)]
+            bare = [timed_build(hookless, tmp / f"bare{i}", tmp / "unused") for i in range(3)]
+        finally:
+            (ROOT / hookless).unlink()
+        reload = serve_reload_seconds(tmp / "cache0")
+    cold, warm, bare = (statistics.median(x) for x in (cold, warm, bare))
+    print(f"cold build (empty cache)   {cold:6.2f} s")
+    print(f"warm build (cache filled)  {warm:6.2f} s")
+    print(f"build without the hook     {bare:6.2f} s")
+    print(f"warm / without hook        {warm / bare:6.3f}")
+    print(f"serve: rebuild after edit  {reload:6.2f} s")
+
+
+if __name__ == "__main__":
+    main()
