@@ -268,3 +268,23 @@ def test_missing_oracle_fails_instead_of_skipping_when_oracles_are_required(monk
     monkeypatch.delenv("RPROP_REQUIRE_ORACLES")
     with pytest.raises(pytest.skip.Exception):
         oracles.require("no_such_framework_module")
+
+
+@pytest.mark.parametrize("experimental", [False, True])
+def test_mindspore_flushes_float32_subnormals_and_torch_does_not(experimental):
+    """MindSpore's CPU kernels read and write subnormal floats as zero: a gradient of 1e-39 does not
+    move the parameter, and a sign product of 1e-40 (gradients ±1e-20) is no sign flip. torch
+    sees both. The stored gradient is a copy and keeps its subnormal bits in both."""
+    torch = oracles.require("torch")
+    del torch
+    oracles.mindspore()
+    params = {"w": np.array([1.0], np.float32)}
+    convention, kwargs = (("mindspore-experimental", {"lr": 0.01}) if experimental
+                          else ("mindspore", {"learning_rate": 0.01}))
+    for grads in ([{"w": np.array([1e-39], np.float32)}] * 2,
+                  [{"w": np.array([g], np.float32)} for g in (1e-20, -1e-20, 1e-20)]):
+        real = oracles.run_mindspore(params, grads, experimental=experimental, **kwargs)
+        assert first_difference(real, run_reference(convention, params, grads, **kwargs)) is None
+        torch_run = oracles.run_torch(params, grads, lr=0.01)
+        assert first_difference(torch_run, run_reference("torch", params, grads, lr=0.01)) is None
+        assert first_difference(torch_run, real) is not None   # the frameworks really differ here

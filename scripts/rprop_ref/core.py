@@ -30,28 +30,41 @@ CHUNK = 1 << 14
 
 
 def rprop_update(param, grad, prev, step_size, *, etaminus, etaplus, step_min, step_max,
-                 zero_gradient_on_sign_flip):
+                 zero_gradient_on_sign_flip, flush_subnormals=False):
     """Return `(param, prev, step_size)` after one update. Pure: inputs are not modified.
 
     `etaminus`, `etaplus`, `step_min` and `step_max` are 0-d arrays of the compute dtype.
-    A NaN gradient makes the parameter NaN as in the frameworks, but keeps its step size
-    (the frameworks turn that step size into NaN too).
+    `flush_subnormals`: read subnormal inputs and write subnormal results of every arithmetic
+    operation as zero, as MindSpore's CPU kernels do (denormals-are-zero / flush-to-zero); the
+    stored gradient is a copy, so a subnormal gradient is stored as it is. A NaN gradient makes the
+    parameter NaN as in the frameworks, but keeps its step size (the frameworks make it NaN).
     """
+    flush = _flush if flush_subnormals else _unchanged
     # float16 products and steps overflow to ±inf exactly as in the frameworks: no warning.
     with np.errstate(over="ignore"):
-        product = grad * prev
+        product = flush(flush(grad) * flush(prev))
         flip = product < 0
         # The factor is looked up in a 3-entry table (0: no sign information, 1: same sign,
         # 2: sign flip); with random masks this is ~10x faster than nested np.where.
         which = (product > 0).view(np.uint8) + 2 * flip.view(np.uint8)
         factor = np.stack([np.ones_like(etaplus), etaplus, etaminus]).take(which)
-        step_size = np.clip(step_size * factor, step_min, step_max)
+        step_size = flush(np.clip(flush(flush(step_size) * factor), step_min, step_max))
         if zero_gradient_on_sign_flip:
             grad = _zero_where(flip, grad)
         else:
             grad = grad.copy()  # becomes the stored `prev`: must not alias the caller's gradient
-        param = param - np.sign(grad) * step_size
+        param = flush(flush(param) - np.sign(flush(grad)) * step_size)
     return param, grad, step_size
+
+
+def _unchanged(values):
+    return values
+
+
+def _flush(values):
+    """Subnormal values replaced by a zero of the same sign."""
+    tiny = np.finfo(values.dtype).tiny
+    return np.where(np.abs(values) < tiny, values * 0, values)
 
 
 def _zero_where(mask, values):

@@ -113,7 +113,8 @@ class Rprop:
             param, grad, prev, step_size,
             etaminus=scalar(hyper.etaminus, plan), etaplus=scalar(hyper.etaplus, plan),
             step_min=scalar(hyper.step_min, plan), step_max=scalar(hyper.step_max, plan),
-            zero_gradient_on_sign_flip=self.switches.zero_gradient_on_sign_flip)
+            zero_gradient_on_sign_flip=self.switches.zero_gradient_on_sign_flip,
+            flush_subnormals=plan.flush_subnormals)
         return tuple(_unflat(r, storage, shape, plan) for r in results)
 
     def _check_params(self, params):

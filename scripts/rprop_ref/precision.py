@@ -7,6 +7,7 @@
 | float32 | float32 | float32 | float32 |
 | float64 | float64 | float32, stored as float64 | float64; lr, etas and step size via float32 |
 | complex64/128 | real and imaginary parts as float32/64 | rejected | rejected |
+| subnormal float32/float64 values | kept | read and written as zero | read and written as zero |
 
 Low-precision arithmetic follows what the frameworks' CPU kernels do: each elementwise op is
 computed in float32 and rounded once (round to nearest even) to float16/bfloat16. NumPy's own
@@ -43,12 +44,16 @@ class Plan:
             float32 subnormals flushed to zero (MindSpore experimental, float64 parameters).
         complex_as_real: the parameter is complex and is updated as a real array of twice the
             length (torch's `view_as_real`).
+        flush_subnormals: subnormal inputs and results count as zero (MindSpore's CPU kernels
+            run with denormals-are-zero / flush-to-zero; checked: a float32 gradient of 1e-39
+            moves nothing, and a sign product of 1e-40 is no sign flip, unlike in torch).
     """
 
     compute: np.dtype
     scalars_via_float32: bool
     step_size_via_float32: bool = False
     complex_as_real: bool = False
+    flush_subnormals: bool = False
 
 
 def plan_for(precision: str, dtype: np.dtype, shape: tuple[int, ...]) -> Plan:
@@ -74,12 +79,15 @@ def plan_for(precision: str, dtype: np.dtype, shape: tuple[int, ...]) -> Plan:
         _require(not (dtype == FLOAT16 and ndim == 0), dtype, "mindspore.nn.Rprop",
                  "float16 parameters with at least one dimension on CPU (a 0-d float16 "
                  "Parameter fails with a data type conversion error)")
-        return Plan(FLOAT16 if dtype == FLOAT16 else FLOAT32, scalars_via_float32=True)
+        if dtype == FLOAT16:  # computed in float32 from float16 values: none of them is subnormal there
+            return Plan(FLOAT16, scalars_via_float32=True)
+        return Plan(FLOAT32, scalars_via_float32=True, flush_subnormals=True)
     if precision == "mindspore-experimental":
         _require(dtype in (FLOAT32, FLOAT64), dtype, "mindspore.experimental.optim.Rprop",
                  "float32 or float64 parameters (float16 and bfloat16 raise a data type "
                  "conversion TypeError)")
-        return Plan(dtype, scalars_via_float32=True, step_size_via_float32=dtype == FLOAT64)
+        return Plan(dtype, scalars_via_float32=True, step_size_via_float32=dtype == FLOAT64,
+                    flush_subnormals=True)
     raise ValueError(f"unknown precision policy {precision!r}")
 
 

@@ -41,11 +41,14 @@ class Switches:
               (float16/bfloat16 ops are computed in float32 and rounded once, as torch's CPU
               kernels do); complex parameters are updated as independent real and imaginary parts.
             - `"mindspore-nn"` (`mindspore.nn.Rprop` 2.10 on CPU): float16 like torch; float32 and
-              float64 parameters are computed in float32 (so float64 loses precision); bfloat16
-              and 0-d float16 parameters cannot run on CPU and are rejected.
+              float64 parameters are computed in float32 (so float64 loses precision), with
+              subnormal values read and written as zero (the CPU kernels' denormals-are-zero and
+              flush-to-zero: a sign product below 2**-126 is no sign flip); bfloat16 and 0-d
+              float16 parameters cannot run on CPU and are rejected.
             - `"mindspore-experimental"` (`mindspore.experimental.optim.Rprop` 2.10): float32 like
-              torch; float64 computed in float64 with float32 learning rate and etas and the
-              stored step size re-read through float32; float16 and bfloat16 rejected.
+              torch, subnormals flushed as in `mindspore-nn`; float64 computed in float64 with
+              float32 learning rate and etas and the stored step size re-read through float32;
+              float16 and bfloat16 rejected.
     """
 
     zero_gradient_on_sign_flip: bool = True
