@@ -5,6 +5,8 @@
   prose come from here, never typed by hand.
 - `[[notes:rprop-mapping.upstream]]` lists, for every row that has an `upstream` cell, a link
   to the row followed by that cell.
+- `[[root]]` is the relative path from the page to the site root (for raw HTML such as a
+  page's own `<script type="module" src="[[root]]assets/…">`, which MkDocs does not rewrite).
 - `[[table:rprop-mapping]]` renders `data/rprop-mapping.yml` as a table in the page's
   language: the file lists `columns` and `rows`; a cell is either one string for every
   language or a `{en: ..., zh: ...}` mapping; each row's `id` becomes its anchor (`#row-ID`),
@@ -113,4 +115,5 @@ def on_page_markdown(markdown_text: str, page, config, **_) -> str:
         indent = re.match(r"[ \t]*", markdown_text[line_start:match.start()]).group()
         return block.replace("\n", "\n" + indent)
 
-    return _PLACEHOLDER.sub(replace, markdown_text)
+    root = "../" * page.url.count("/")
+    return _PLACEHOLDER.sub(replace, markdown_text).replace("[[root]]", root)

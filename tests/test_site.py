@@ -24,11 +24,14 @@ class Page(HTMLParser):
     def __init__(self, text: str):
         super().__init__(convert_charrefs=True)
         self.ids, self.heading_ids, self.links, self.resources = set(), [], [], []
+        self.duplicate_ids = []
         self.feed(text)
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if "id" in attrs:
+            if attrs["id"] in self.ids:
+                self.duplicate_ids.append(attrs["id"])
             self.ids.add(attrs["id"])
             if re.fullmatch(r"h[1-6]", tag) or tag == "tr":
                 self.heading_ids.append(attrs["id"])
@@ -74,6 +77,11 @@ def test_both_languages_have_the_same_heading_and_row_anchors(site):
         twin = all_pages["zh/" + path]
         assert page.heading_ids == twin.heading_ids, path
         assert len(set(page.heading_ids)) == len(page.heading_ids), f"duplicate anchors in {path}"
+
+
+def test_no_page_has_duplicate_ids(site):
+    duplicates = {path: page.duplicate_ids for path, page in pages(site).items() if page.duplicate_ids}
+    assert not duplicates
 
 
 def test_every_internal_link_and_anchor_resolves(site):

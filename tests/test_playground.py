@@ -1,0 +1,127 @@
+"""The playground page in real Chromium: it computes, redraws on input, keeps its state in the
+URL, restores a shared URL, reports bad values in the reader's language, and converts calls."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+
+from browser import browser, serve
+from sitebuild import ROOT
+
+SITE_PATH = urlsplit(yaml.safe_load((ROOT / "mkdocs.yml").read_text())["site_url"]).path
+
+
+@pytest.fixture(scope="module")
+def base_url(site):
+    with serve(site, SITE_PATH) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    with browser() as instance:
+        yield instance
+
+
+def open_page(chromium, url, width=1280):
+    page = chromium.new_page(viewport={"width": width, "height": 900})
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(url)
+    page.wait_for_selector("#pg-root[data-ready=true]")
+    return page, errors
+
+
+def points(page, plot):
+    return page.locator(f"#{plot} polyline").evaluate_all("els => els.map(e => e.getAttribute('points'))")
+
+
+def test_changing_a_control_redraws_the_plots_and_updates_the_url(base_url, chromium):
+    page, errors = open_page(chromium, base_url + "playground/")
+    before = points(page, "pg-loss")
+    assert len(before) == 2 and all(p.count(",") == 101 for p in before)  # 100 steps + start, both sides
+    page.locator("#pg-t_lr_log").fill("-1")          # the PyTorch lr slider to 0.1
+    assert page.locator("#pg-t_lr").input_value() == "0.1"
+    after = points(page, "pg-loss")
+    assert after[0] != before[0] and after[1] == before[1]
+    assert "t_lr=0.1" in page.url
+    # PyTorch lr 0.1 now equals MindSpore's default: the runs coincide
+    assert "bit-identical" in page.locator("#pg-readout").inner_text()
+    assert errors == []
+    page.close()
+
+
+def test_a_shared_url_restores_its_state(base_url, chromium):
+    query = "?problem=rosenbrock&steps=300&seed=3&t_lr=0.05&m_variant=mindspore-doc&m_lr=0.05&m_wd=0.01"
+    page, errors = open_page(chromium, base_url + "playground/" + query)
+    for control, value in {"problem": "rosenbrock", "steps": "300", "seed": "3", "t_lr": "0.05",
+                           "m_variant": "mindspore-doc", "m_lr": "0.05", "m_wd": "0.01"}.items():
+        assert page.locator(f"#pg-{control}").input_value() == value, control
+    assert page.locator("#pg-trajectories").is_visible()
+    assert all(p.count(",") == 301 for p in points(page, "pg-loss"))
+    assert urlsplit(page.url).query == query[1:]
+    assert errors == []
+    page.close()
+
+
+@pytest.mark.parametrize(("language", "expected"), [("", "not valid"), ("zh/", "无效")])
+def test_a_bad_url_value_shows_a_message_and_the_page_still_works(base_url, chromium, language, expected):
+    page, errors = open_page(chromium, base_url + language + "playground/?t_lr=abc&steps=-5&problem=nope")
+    message = page.locator("#pg-messages")
+    assert message.is_visible()
+    text = message.inner_text()
+    assert expected in text and "t_lr=abc" in text and "steps=-5" in text and "problem=nope" in text
+    assert len(points(page, "pg-loss")) == 2   # defaults used instead: the plots are there
+    assert errors == []
+    page.close()
+
+
+def test_invalid_settings_in_a_control_are_reported_not_crashed_on(base_url, chromium):
+    page, errors = open_page(chromium, base_url + "playground/")
+    page.locator("#pg-m_etas").fill("1.5,1.2")   # etaminus must be < 1: MindSpore rejects it
+    assert page.locator("#pg-messages").is_visible()
+    assert "etaminus" in page.locator("#pg-messages").inner_text()
+    page.locator("#pg-m_etas").fill("0.5,1.2")
+    assert page.locator("#pg-messages").is_hidden()
+    assert errors == []
+    page.close()
+
+
+def test_presets_and_reset(base_url, chromium):
+    page, _ = open_page(chromium, base_url + "playground/")
+    assert "differ at step 1" in page.locator("#pg-readout").inner_text()      # each with its defaults
+    page.locator("#pg-preset-agree").click()
+    assert "bit-identical" in page.locator("#pg-readout").inner_text()
+    page.locator("#pg-preset-doc").click()
+    assert page.locator("#pg-m_variant").input_value() == "mindspore-doc"
+    page.locator("#pg-reset").click()
+    assert urlsplit(page.url).query == ""
+    page.close()
+
+
+def test_the_converter_prints_the_target_call_and_keeps_it_in_the_url(base_url, chromium):
+    page, errors = open_page(chromium, base_url + "playground/")
+    page.locator("#pg-conv_src").fill("torch.optim.Rprop(model.parameters(), lr=0.05, step_sizes=(1e-6, 50))")
+    code = page.locator("#pg-conv-code").inner_text()
+    assert "learning_rate=0.05" in code and "50.0" in code
+    assert "conv_src=" in page.url
+    page.locator("#pg-conv_src").fill("torch.optim.Rprop(model.parameters(), lr=")
+    assert page.locator("#pg-conv-verdict").inner_text().strip() and page.locator("#pg-conv-code").inner_text() == ""
+    assert errors == []
+    page.close()
+
+
+def test_controls_are_labelled_and_keyboard_operable(base_url, chromium):
+    page, _ = open_page(chromium, base_url + "playground/", width=375)
+    unlabelled = page.evaluate("""() => [...document.querySelectorAll('.playground input, .playground select, .playground textarea')]
+        .filter(e => !document.querySelector(`label[for="${e.id}"]`)).map(e => e.id)""")
+    assert unlabelled == []
+    page.locator("#pg-steps").focus()
+    page.keyboard.press("ArrowUp")
+    assert page.locator("#pg-steps").input_value() == "101"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.close()
