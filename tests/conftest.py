@@ -22,3 +22,19 @@ def site(tmp_path_factory) -> Path:
     result = build(out)
     assert result.returncode == 0, result.stderr
     return out
+
+
+@pytest.fixture(scope="module")
+def base_url(site):
+    """The built site served on localhost under site_url's path."""
+    from browser import SITE_PATH, serve
+    with serve(site, SITE_PATH) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """Debian's Chromium driven by Playwright (skipped, or failed under RPROP_REQUIRE_ORACLES=1)."""
+    from browser import browser
+    with browser() as instance:
+        yield instance

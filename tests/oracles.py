@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import shutil
 
 import ml_dtypes
 import numpy as np
@@ -33,6 +34,17 @@ def require(module: str):
         if oracles_required():
             pytest.fail(f"RPROP_REQUIRE_ORACLES=1 but {module} cannot be imported: {err}")
         pytest.skip(f"{module} is not installed")
+
+
+def node() -> str:
+    """The `node` executable (Node.js runs the JavaScript tests), or skip — or fail when skips are
+    forbidden."""
+    path = shutil.which("node")
+    if path is None:
+        if oracles_required():
+            pytest.fail("RPROP_REQUIRE_ORACLES=1 but node is not on PATH")
+        pytest.skip("node is not installed")
+    return path
 
 
 # --- torch ---------------------------------------------------------------------------------------

@@ -9,24 +9,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-import yaml
 
-from browser import browser, serve
+from browser import SITE_PATH
 from sitebuild import ROOT
 
-SITE_PATH = urlsplit(yaml.safe_load((ROOT / "mkdocs.yml").read_text())["site_url"]).path
-
-
-@pytest.fixture(scope="module")
-def base_url(site):
-    with serve(site, SITE_PATH) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    with browser() as instance:
-        yield instance
 
 
 def page_paths(site: Path) -> list[str]:

@@ -21,7 +21,6 @@ import builtins
 import json
 import math
 import re
-import shutil
 import subprocess
 import types
 from dataclasses import dataclass, field
@@ -200,13 +199,7 @@ VALUES = ["1e-6", "50.", ".5", "-1", "0x10", "0o17", "0b101", "1_000", "1_0.5e-1
 
 # --- running node ---------------------------------------------------------------------------------
 
-def node() -> str:
-    path = shutil.which("node")
-    if path is None:
-        if oracles.oracles_required():
-            pytest.fail("RPROP_REQUIRE_ORACLES=1 but node is not on PATH")
-        pytest.skip("node is not installed")
-    return path
+node = oracles.node
 
 
 @pytest.fixture(scope="module")

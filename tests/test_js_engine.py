@@ -28,7 +28,6 @@ import json
 import math
 import os
 import re
-import shutil
 import subprocess
 from fractions import Fraction
 from pathlib import Path
@@ -381,13 +380,7 @@ def problems_golden() -> dict:
 
 # --- running node ---------------------------------------------------------------------------------
 
-def node() -> str:
-    path = shutil.which("node")
-    if path is None:
-        if oracles.oracles_required():
-            pytest.fail("RPROP_REQUIRE_ORACLES=1 but node is not on PATH")
-        pytest.skip("node is not installed")
-    return path
+node = oracles.node
 
 
 def run_node(tmp_path: Path, golden: dict, tests: list[str]) -> str:

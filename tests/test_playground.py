@@ -6,24 +6,9 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import pytest
-import yaml
 
-from browser import browser, serve
-from sitebuild import ROOT
+from browser import SITE_PATH
 
-SITE_PATH = urlsplit(yaml.safe_load((ROOT / "mkdocs.yml").read_text())["site_url"]).path
-
-
-@pytest.fixture(scope="module")
-def base_url(site):
-    with serve(site, SITE_PATH) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    with browser() as instance:
-        yield instance
 
 
 def open_page(chromium, url, width=1280):
