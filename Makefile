@@ -4,6 +4,8 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
+# Reproducible builds: pages and sitemaps are dated by the last commit, not by the clock.
+export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 
 .PHONY: serve build test bench
 
@@ -13,7 +15,7 @@ serve: $(VENV)/site.stamp
 build: $(VENV)/site.stamp
 	$(BIN)/mkdocs build --strict
 
-test: $(VENV)/test.stamp
+test: $(VENV)/test.stamp node_modules/.package-lock.json
 	$(BIN)/python -m pytest
 
 bench: $(VENV)/test.stamp
@@ -28,3 +30,7 @@ $(VENV)/test.stamp: requirements.txt requirements-test.txt constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-test.txt -c constraints.txt
 	touch $@ $(VENV)/site.stamp
+
+# axe-core and Lighthouse for the browser tests and benchmarks (versions pinned in package-lock.json)
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error

@@ -23,5 +23,5 @@ def _mathml(tex: str, display: str) -> str:
 
 
 def on_page_content(html_text: str, **_) -> str:
-    html_text = _BLOCK.sub(lambda m: f'<div class="math-block">{_mathml(m.group(1), "block")}</div>', html_text)
+    html_text = _BLOCK.sub(lambda m: f'<div class="math-block" tabindex="0">{_mathml(m.group(1), "block")}</div>', html_text)
     return _INLINE.sub(lambda m: _mathml(m.group(1), "inline"), html_text)

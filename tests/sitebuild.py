@@ -10,8 +10,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def commit_time() -> str:
+    """The last commit's time (Unix seconds): the build date of a reproducible build."""
+    result = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=ROOT, capture_output=True, text=True)
+    return result.stdout.strip() or "0"
+
+
 def build(out: Path, env: dict | None = None) -> subprocess.CompletedProcess:
-    """`mkdocs build --strict` into `out`, with extra environment variables."""
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", **(env or {}))
+    """`mkdocs build --strict` into `out`, dated by the last commit (SOURCE_DATE_EPOCH, so that
+    sitemap dates do not depend on the day of the build), with extra environment variables."""
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH=commit_time(), **(env or {}))
     return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)],
                           cwd=ROOT, env=env, capture_output=True, text=True)

@@ -230,3 +230,11 @@ def test_citation_file_names_the_published_site():
     assert citation["cff-version"] == "1.2.0" and citation["title"]
     assert f"site_url: {citation['url']}" in config
     assert f"repo_url: {citation['repository-code']}" in config
+
+
+def test_sitemaps_are_dated_by_the_last_commit(site):
+    import datetime
+    from sitebuild import commit_time
+    day = datetime.datetime.fromtimestamp(int(commit_time()), datetime.timezone.utc).date().isoformat()
+    dates = set(re.findall(r"<lastmod>([^<]+)</lastmod>", (site / "sitemap.xml").read_text()))
+    assert dates == {day}

@@ -1,5 +1,7 @@
-"""The problems the scenarios optimise. Gradients are computed in NumPy float32 (the tests check
-them against torch autograd); every problem is deterministic.
+"""The problems the scenarios optimise, deterministic, with NumPy gradients (the tests check them
+against torch autograd). `linear_l1` computes in float32. `rosenbrock` promotes to float64 inside
+(NumPy 1.x turns `float32_scalar ** 2` into float64) and rounds the gradient once to float32;
+the browser port (docs/assets/playground/problems.js) does exactly the same.
 
 A problem is `init() -> params` and `loss_and_grads(params) -> (loss, grads)`, with params a
 name → float array mapping, so that MindSpore's weight-decay name filter sees real names.
