@@ -86,6 +86,10 @@ def test_step_never_modifies_its_inputs(convention, data):
 
 # --- the documented formula ------------------------------------------------------------------------
 
+def _flushed(x):
+    return np.where(np.abs(x) < np.finfo(np.float32).tiny, np.float32(0), x)
+
+
 @given(data=st.data())
 def test_mindspore_doc_differs_from_real_mindspore_exactly_where_a_sign_flips(data):
     """From any state real MindSpore reaches, one step of the documented formula equals one real
@@ -100,7 +104,8 @@ def test_mindspore_doc_differs_from_real_mindspore_exactly_where_a_sign_flips(da
     state = doc.init(params)
     current = params
     for k, (step_grads, after) in enumerate(zip(grads, real)):
-        flip = {n: (step_grads[n] * state.prev[n]) < 0 for n in params}
+        # MindSpore reads and writes float32 subnormals as zero: a tiny product is no flip
+        flip = {n: _flushed(_flushed(step_grads[n]) * _flushed(state.prev[n])) < 0 for n in params}
         doc_params, doc_state = doc.step(current, step_grads, state)
         for n in params:
             real_param, real_step_size, real_prev = after[n]
