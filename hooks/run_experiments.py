@@ -55,14 +55,11 @@ def compute(folder: Path) -> None:
     if SCRIPTS not in sys.path:  # (MkDocs restores sys.path after importing a hook module)
         sys.path.insert(0, SCRIPTS)
     from experiments.figures import figures_for
-    from experiments.run import run_all
+    from experiments.run import run_all, summaries
     log.info("running the build-time experiments (cache miss)")
     results = run_all()
     staging = Path(tempfile.mkdtemp(dir=folder.parent, prefix=".tmp-"))
-    summaries = {sid: {k: v for k, v in r.items() if k in ("problem", "steps", "summary")}
-                 | {"labels": list(r.get("runs", {})) or ["PyTorch", "MindSpore"]}
-                 for sid, r in results.items()}
-    (staging / "summaries.json").write_text(json.dumps(summaries, sort_keys=True, indent=1))
+    (staging / "summaries.json").write_text(json.dumps(summaries(results), sort_keys=True, indent=1))
     (staging / "figures").mkdir()
     for sid, result in results.items():
         for name, svg in figures_for(sid, result).items():

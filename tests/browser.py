@@ -28,6 +28,12 @@ FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
+def page_paths(site: Path) -> list[str]:
+    """Every page of a built site as a path under its root ("" for the home page), 404 excluded."""
+    return sorted(("" if p.parent == site else str(p.parent.relative_to(site)) + "/")
+                  for p in site.rglob("index.html"))
+
+
 @contextmanager
 def serve(root: Path, prefix: str):
     """Serve `root` at http://127.0.0.1:PORT{prefix} (prefix: site_url's path, e.g. /x/)."""

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from browser import page_paths
 from sitebuild import ROOT
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -21,11 +22,6 @@ def axe_source() -> Path:
             pytest.fail(f"RPROP_REQUIRE_ORACLES=1 but {message}")
         pytest.skip(message)
     return AXE
-
-
-def page_paths(site: Path) -> list[str]:
-    return sorted(("" if p.parent == site else str(p.parent.relative_to(site)) + "/")
-                  for p in site.rglob("index.html"))
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])

@@ -5,19 +5,13 @@ the snippet file; nothing overflows a phone-width screen."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-from browser import SITE_PATH
+from browser import SITE_PATH, page_paths
 from sitebuild import ROOT
 
-
-
-def page_paths(site: Path) -> list[str]:
-    return sorted(str(p.relative_to(site).parent).replace(".", "") + "/" if p.name == "index.html"
-                  else str(p.relative_to(site)) for p in site.rglob("*.html") if p.name != "404.html")
 
 
 def test_every_page_loads_without_errors_or_foreign_requests(site, base_url, chromium):

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 import oracles
 from experiments.figures import figures_for
 from experiments.problems import PROBLEMS, linear_data, renamed
-from experiments.run import load_scenarios, run_all
+from experiments.run import load_scenarios, run_all, summaries
 from sitebuild import ROOT, build
 
 
@@ -144,11 +144,9 @@ def _placeholder_values(page_source: str, results: dict) -> list[tuple[str, str]
     spec = util.spec_from_file_location("site_data_for_test", ROOT / "hooks" / "site_data.py")
     site_data = util.module_from_spec(spec)
     spec.loader.exec_module(site_data)
-    summaries = {sid: {k: v for k, v in r.items() if k in ("problem", "steps", "summary")}
-                 for sid, r in results.items()}
     found = []
     for match in re.finditer(r'\[\[value:(experiments\.(?:[\w.-]|"[^"]+")+)(?::([^\]]+))?\]\]', page_source):
-        found.append((match.group(0), site_data.value(match.group(1), match.group(2), {"experiments": summaries})))
+        found.append((match.group(0), site_data.value(match.group(1), match.group(2), {"experiments": summaries(results)})))
     return found
 
 

@@ -95,7 +95,7 @@ def test_every_internal_link_and_anchor_resolves(site):
             parts = urlsplit(href)
             if parts.scheme in ("http", "https", "mailto") or href.startswith("//"):
                 continue
-            target_url = urlsplit(_join(base, href))
+            target_url = urlsplit(urljoin(base, href))
             if not target_url.path.startswith(site_path):
                 missing.append(f"{path}: {href} (outside the site)")
                 continue
@@ -107,10 +107,6 @@ def test_every_internal_link_and_anchor_resolves(site):
             elif parts.fragment and target in all_pages and unquote(parts.fragment) not in all_pages[target].ids:
                 missing.append(f"{path}: {href} (no #{parts.fragment} in {target})")
     assert not missing, "\n".join(missing)
-
-
-def _join(base: str, href: str) -> str:
-    return urljoin(base, href)
 
 
 def test_no_resource_is_loaded_from_another_host(site):

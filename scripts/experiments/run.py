@@ -79,7 +79,8 @@ def summarise(runs: dict[str, dict]) -> dict:
 def run_scenario(scenario: dict) -> dict:
     runs = {run["label"]: run_one(scenario, run) for run in scenario["runs"]}
     return {"problem": scenario["problem"], "steps": scenario["steps"], "runs": runs,
-            "summary": summarise(runs)}
+            "summary": summarise(runs),
+            "settings": {run["label"]: run.get("kwargs", {}) for run in scenario["runs"]}}
 
 
 def recorded_end_to_end(path: Path = E2E) -> dict:
@@ -92,3 +93,11 @@ def run_all(scenarios: list[dict] | None = None) -> dict:
     results = {s["id"]: run_scenario(s) for s in (scenarios or load_scenarios())}
     results["end-to-end"] = recorded_end_to_end()
     return results
+
+
+def summaries(results: dict) -> dict:
+    """What pages may quote: per scenario its problem, steps, run labels, each run's keyword
+    arguments (`settings`) and the summary numbers — everything but the per-step records."""
+    return {sid: {k: v for k, v in r.items() if k in ("problem", "steps", "summary", "settings")}
+            | {"labels": list(r.get("runs", {})) or ["PyTorch", "MindSpore"]}
+            for sid, r in results.items()}

@@ -39,7 +39,7 @@ def rprop_update(param, grad, prev, step_size, *, etaminus, etaplus, step_min, s
     stored gradient is a copy, so a subnormal gradient is stored as it is. A NaN gradient makes the
     parameter NaN as in the frameworks, but keeps its step size (the frameworks make it NaN).
     """
-    flush = _flush if flush_subnormals else _unchanged
+    flush = zero_subnormals if flush_subnormals else _unchanged
     # float16 products and steps overflow to ±inf exactly as in the frameworks: no warning.
     with np.errstate(over="ignore"):
         product = flush(flush(grad) * flush(prev))
@@ -61,7 +61,7 @@ def _unchanged(values):
     return values
 
 
-def _flush(values):
+def zero_subnormals(values):
     """Subnormal values replaced by a zero of the same sign."""
     tiny = np.finfo(values.dtype).tiny
     return np.where(np.abs(values) < tiny, values * 0, values)

@@ -7,7 +7,7 @@ from typing import Mapping
 
 import numpy as np
 
-from .core import rprop_update_chunked
+from .core import rprop_update_chunked, zero_subnormals
 from .precision import FLOAT32, Plan, plan_for, scalar
 from .switches import Switches
 
@@ -106,9 +106,7 @@ class Rprop:
         elif plan.step_size_via_float32:
             # MindSpore's cast to float32 also flushes float32 subnormals to zero (observed with
             # step_sizes[0] == 0, where Δ can shrink below 2**-126).
-            step_size = step_size.astype(FLOAT32)
-            step_size[np.abs(step_size) < np.finfo(FLOAT32).tiny] = 0
-            step_size = step_size.astype(plan.compute)
+            step_size = zero_subnormals(step_size.astype(FLOAT32)).astype(plan.compute)
         results = rprop_update_chunked(
             param, grad, prev, step_size,
             etaminus=scalar(hyper.etaminus, plan), etaplus=scalar(hyper.etaplus, plan),

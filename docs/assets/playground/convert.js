@@ -262,25 +262,30 @@ function convertParams(source, target, args, paramsText, caveats) {
 
 // --- validating each source framework (the rules of conventions.py) ------------------------------------
 
+// `lr` of torch (>= 0) or MindSpore experimental (> 0): a real number, default 0.01; an
+// expression is passed through unchecked.
+function readLr(fw, node, strictlyPositive) {
+  const lr = node ?? {type: "float", value: 0.01};
+  if (lr.type === "expr") return lr;
+  noBool(lr, "lr");
+  if (!isNumber(lr)) {
+    throw sourceRejects(fw, `\`lr\` must be a number, got ${pyType(lr)} ${code(show(lr))}`,
+      `\`lr\` 必须是数值，实际为 ${pyType(lr)} 类型的 ${code(show(lr))}`, "TypeError");
+  }
+  exactNumber(lr, "lr");
+  if (strictlyPositive ? !(lr.value > 0) : !(lr.value >= 0)) {
+    const [en, zh] = strictlyPositive ? ["> 0", "大于 0"] : [">= 0", " ≥ 0"];
+    throw sourceRejects(fw, `\`lr\` must be ${en}, got ${show(lr)}`, `\`lr\` 必须${zh}，实际为 ${show(lr)}`, "ValueError");
+  }
+  return lr;
+}
+
 // torch.optim.Rprop: a real lr >= 0; etas and step_sizes any 2-sequences of reals (read at step());
 // 0 < etaminus < 1 < etaplus.
 function readTorch(args) {
   const fw = "torch";
   const out = {};
-  const lr = args.lr ?? {type: "float", value: 0.01};
-  if (lr.type === "expr") out.lr = lr;
-  else {
-    noBool(lr, "lr");
-    if (!isNumber(lr)) {
-      throw sourceRejects(fw, `\`lr\` must be a number, got ${pyType(lr)} ${code(show(lr))}`,
-        `\`lr\` 必须是数值，实际为 ${pyType(lr)} 类型的 ${code(show(lr))}`, "TypeError");
-    }
-    exactNumber(lr, "lr");
-    if (!(lr.value >= 0)) {
-      throw sourceRejects(fw, `\`lr\` must be >= 0, got ${show(lr)}`, `\`lr\` 必须 ≥ 0，实际为 ${show(lr)}`, "ValueError");
-    }
-    out.lr = lr;
-  }
+  out.lr = readLr(fw, args.lr, false);
   out.etas = readPair(fw, "etas", args.etas ?? tuple(0.5, 1.2), true);
   if (out.etas.type !== "expr") {
     const [etaminus, etaplus] = out.etas.items.map((item) => item.value);
@@ -461,20 +466,7 @@ function requireFloat(fw, node, what, whatZh) {
 function readExperimental(args) {
   const fw = "mindspore-experimental";
   const out = {};
-  const lr = args.lr ?? {type: "float", value: 0.01};
-  if (lr.type === "expr") out.lr = lr;
-  else {
-    noBool(lr, "lr");
-    if (!isNumber(lr)) {
-      throw sourceRejects(fw, `\`lr\` must be a number, got ${pyType(lr)} ${code(show(lr))}`,
-        `\`lr\` 必须是数值，实际为 ${pyType(lr)} 类型的 ${code(show(lr))}`, "TypeError");
-    }
-    exactNumber(lr, "lr");
-    if (!(lr.value > 0)) {
-      throw sourceRejects(fw, `\`lr\` must be > 0, got ${show(lr)}`, `\`lr\` 必须大于 0，实际为 ${show(lr)}`, "ValueError");
-    }
-    out.lr = lr;
-  }
+  out.lr = readLr(fw, args.lr, true);
   const etas = args.etas ?? tuple(0.5, 1.2);
   if (!hasExpr(etas) && isSequence(etas) && etas.items.length >= 2) {
     const [etaminus, etaplus] = etas.items;
