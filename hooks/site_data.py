@@ -84,7 +84,11 @@ def table(name: str, locale: str) -> str:
             label = html.escape(re.sub(r"<[^>]+>", "", title), quote=True)
             cells.append(f'<td data-label="{label}">{content}</td>')
         body.append(f'<tr id="row-{row["id"]}">{"".join(cells)}</tr>')
-    return (f'<div class="data-table" markdown="0"><table>\n<thead><tr>{head}</tr></thead>\n'
+    # The table has a class, so Material's script leaves it alone: it would otherwise detach every
+    # unclassed table and re-insert it inside a scroll wrapper while the page loads, which restyles
+    # and re-lays out this large table (issue 6: most of the page's blocking time). The wrapper
+    # div scrolls instead, and assets/site.css styles the table itself.
+    return (f'<div class="data-table" markdown="0"><table class="mapping">\n<thead><tr>{head}</tr></thead>\n'
             f"<tbody>\n" + "\n".join(body) + "\n</tbody></table></div>")
 
 
