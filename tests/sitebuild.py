@@ -9,6 +9,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# The page that shows each runnable file of snippets/. A new snippet must be placed on a page here.
+SNIPPET_PAGES = {"torch_rprop.py": "rprop/", "mindspore_rprop.py": "rprop/",
+                 "mindspore_experimental_rprop.py": "port/",
+                 "replay_record_torch.py": "port/", "replay_mindspore.py": "port/"}
+
 
 def commit_time() -> str:
     """The last commit's time (Unix seconds): the build date of a reproducible build."""

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from browser import SITE_PATH, page_paths
-from sitebuild import ROOT
+from sitebuild import ROOT, SNIPPET_PAGES
 
 
 
@@ -67,20 +67,34 @@ def test_side_by_side_code_shows_two_columns_on_wide_screens(base_url, chromium)
 
 
 @pytest.mark.parametrize("language", ["", "zh/"])
-def test_copy_button_copies_exactly_the_snippet_file(base_url, chromium, language):
+def test_copy_buttons_copy_exactly_the_snippet_files(base_url, chromium, language):
+    """Every code block that shows a snippet file, on its page, at phone width (tabs, not columns)."""
     context = chromium.new_context(viewport={"width": 375, "height": 800})
     context.grant_permissions(["clipboard-read", "clipboard-write"])
-    page = context.new_page()
-    page.goto(base_url + language + "rprop/")
-    code_set = page.locator(".side-by-side .tabbed-set")
-    for index, snippet in enumerate(("torch_rprop.py", "mindspore_rprop.py")):
-        code_set.locator(".tabbed-labels label").nth(index).click()
-        block = code_set.locator(".tabbed-block").nth(index)
-        block.hover()
-        block.locator("button[data-md-type=copy]").click()
-        copied = page.evaluate("navigator.clipboard.readText()")
-        assert copied.strip("\n") == (ROOT / "snippets" / snippet).read_text().strip("\n"), snippet
+    sources = {name: (ROOT / "snippets" / name).read_text().strip("\n") for name in SNIPPET_PAGES}
+    copied_files = set()
+    for path in sorted(set(SNIPPET_PAGES.values())):
+        page = context.new_page()
+        page.goto(base_url + language + path)
+        blocks = page.locator("article pre > code")
+        for index in range(blocks.count()):
+            block = blocks.nth(index)
+            # a block in a tab set: select its tab first
+            page.evaluate("""code => {
+                const tab = code.closest('.tabbed-block');
+                if (!tab) return;
+                const position = [...tab.parentElement.children].indexOf(tab);
+                tab.closest('.tabbed-set').querySelectorAll(':scope > .tabbed-labels > label')[position].click();
+            }""", block.element_handle())
+            block.scroll_into_view_if_needed()
+            block.hover()
+            highlight = block.locator("xpath=ancestor::div[contains(@class, 'highlight')][1]")
+            highlight.locator("button[data-md-type=copy]").click()
+            copied = page.evaluate("navigator.clipboard.readText()").strip("\n")
+            copied_files |= {name for name, text in sources.items() if text == copied}
+        page.close()
     context.close()
+    assert copied_files == set(SNIPPET_PAGES)
 
 
 def test_every_page_fits_a_phone_screen_and_is_photographed(site, base_url, chromium):
@@ -118,3 +132,14 @@ def test_figures_render_in_both_palettes(base_url, chromium, scheme):
     wanted = "#only-dark" if scheme == "dark" else "#only-light"
     assert all(src.endswith(wanted) for src in visible), visible[:3]
     context.close()
+
+
+def test_chinese_pages_name_chinese_system_fonts_first(base_url, chromium):
+    page = chromium.new_page()
+    fonts = {}
+    for language in ("", "zh/"):
+        page.goto(base_url + language + "rprop/")
+        fonts[language] = page.evaluate("getComputedStyle(document.querySelector('article p')).fontFamily")
+    assert '"PingFang SC"' in fonts["zh/"] and fonts["zh/"].index("PingFang") < fonts["zh/"].index("Arial")
+    assert "PingFang" not in fonts[""] and "Arial" in fonts[""]
+    page.close()

@@ -3,7 +3,9 @@ data and snippets it shows."""
 
 from __future__ import annotations
 
+import gzip
 import html
+import importlib.util
 import json
 import re
 from html.parser import HTMLParser
@@ -13,7 +15,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 import pytest
 import yaml
 
-from sitebuild import ROOT, build
+from sitebuild import ROOT, SNIPPET_PAGES, build
 
 LANGUAGES = ("en", "zh")
 
@@ -189,14 +191,18 @@ def test_mapping_rows_are_anchored_in_both_languages(site):
         assert {f"row-{row['id']}" for row in MAPPING["rows"]} <= ids
 
 
-def test_numbers_in_prose_are_the_recorded_ones(site):
+@pytest.mark.parametrize("page", ["rprop/", "port/"])
+def test_numbers_in_prose_are_the_recorded_ones(site, page):
     e2e = json.loads((ROOT / "data/e2e.json").read_text(encoding="utf-8"))
     for language in ("", "zh/"):
-        text = html.unescape((site / language / "rprop/index.html").read_text(encoding="utf-8"))
+        text = html.unescape((site / language / page / "index.html").read_text(encoding="utf-8"))
+        text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", text))
         assert not re.search(r"\[\[(value|table|notes):", text), "an unreplaced placeholder"
-        assert str(e2e["first_opposite_sign"]["step"]) in text
-        assert format(e2e["max_abs_loss_difference"], ".2e") in text
+        assert re.search(rf"\b{e2e['first_opposite_sign']['step']}\b", text)
         assert f"PyTorch {e2e['torch_version']}" in text and e2e["mindspore_version"] in text
+        if page == "port/":
+            assert format(e2e["max_abs_loss_difference"], ".2e") in text
+            assert e2e["first_opposite_sign"]["parameter"] in text
 
 
 def _code_blocks(page_html: str) -> list[str]:
@@ -204,12 +210,76 @@ def _code_blocks(page_html: str) -> list[str]:
     return [html.unescape(re.sub(r"<[^>]+>", "", b)) for b in blocks]
 
 
-@pytest.mark.parametrize("snippet", sorted(p.name for p in (ROOT / "snippets").glob("*.py")))
+def test_every_snippet_file_has_a_page():
+    assert set(SNIPPET_PAGES) == {p.name for p in (ROOT / "snippets").glob("*.py")}
+
+
+@pytest.mark.parametrize("snippet", sorted(SNIPPET_PAGES))
 def test_code_blocks_show_the_snippet_files_exactly(site, snippet):
     source = (ROOT / "snippets" / snippet).read_text(encoding="utf-8")
     for language in ("", "zh/"):
-        blocks = _code_blocks((site / language / "rprop/index.html").read_text(encoding="utf-8"))
+        page = site / language / SNIPPET_PAGES[snippet] / "index.html"
+        blocks = _code_blocks(page.read_text(encoding="utf-8"))
         assert any(b.strip("\n") == source.strip("\n") for b in blocks), f"{snippet} not shown verbatim"
+
+
+def _hook(name: str):
+    spec = importlib.util.spec_from_file_location(name, ROOT / "hooks" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_highlighting_keeps_only_the_spans_that_show():
+    lean = _hook("page_weight").lean
+    assert (lean('<span class="n">f</span><span class="p">(</span><span class="p">)</span>'
+                 '<span class="w"> </span><span class="c1"># x</span>')
+            == 'f<span class="p">()</span> <span class="c1"># x</span>')
+    assert lean('<span class="o">-</span><span class="mi">1</span>') == '<span class="o">-</span><span class="mi">1</span>'
+
+
+def test_dropped_highlight_classes_have_the_plain_code_colour(site):
+    """hooks/page_weight.py unwraps `.n` and `.w` tokens; that is invisible only while Material
+    colours names like plain code and does not style whitespace tokens."""
+    css = "".join(p.read_text() for p in (site / "assets/stylesheets").glob("*.css"))
+    names = re.findall(r"--md-code-hl-name-color:\s*([^;}]+)", css)
+    assert names and all(value.strip() == "var(--md-code-fg-color)" for value in names)
+    assert not re.search(r"\.highlight\s+\.w\b", css)
+    for language in ("", "zh/"):
+        text = (site / language / "rprop/index.html").read_text(encoding="utf-8")
+        assert 'class="n"' not in text and 'class="w"' not in text
+        assert text.count('<span class="') > 300  # still highlighted
+
+
+def test_pages_keep_indentation_only_where_it_shows():
+    unindent = _hook("page_weight").unindent
+    page = "<div>\n    <p>a\n\n      b</p>\n<pre><code>x\n    y</code></pre>\n  <script>\n  s\n</script>"
+    assert unindent(page) == "<div>\n<p>a\nb</p>\n<pre><code>x\n    y</code></pre>\n<script>\n  s\n</script>"
+
+
+def test_pages_link_each_stylesheet_once_and_mkdocstrings_only_where_it_renders(site):
+    for page in site.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        links = re.findall(r'<link rel="stylesheet" href="([^"]+)"', text)
+        assert len(links) == len(set(links)), page
+        uses_mkdocstrings = 'class="doc doc-' in text
+        assert any(link.endswith("_mkdocstrings.css") for link in links) == uses_mkdocstrings, page
+    assert 'class="doc doc-' in (site / "zh/reference/index.html").read_text(encoding="utf-8")
+
+
+# The first TCP round trip carries 10 segments of 1,460 bytes (the initial congestion window). A
+# page whose compressed HTML fits in it, with room for about 400 bytes of response headers, starts
+# rendering a round trip sooner on a slow network: on the mapping page that was the difference
+# between Lighthouse performance 100 and 97 (issue 6). A page that grows past the budget needs
+# trimming or splitting, or a deliberate decision to raise it.
+HTML_BUDGET = 10 * 1460 - 400
+
+
+def test_every_page_fits_the_first_round_trip(site):
+    sizes = {str(p.relative_to(site)): len(gzip.compress(p.read_bytes(), mtime=0)) for p in site.rglob("*.html")}
+    assert len(sizes) >= 12
+    over = {page: size for page, size in sizes.items() if size > HTML_BUDGET}
+    assert not over, f"compressed HTML over {HTML_BUDGET} bytes: {over}"
 
 
 def test_reference_api_page_documents_every_switch(site):
