@@ -1,17 +1,23 @@
 """Lighthouse scores and transfer sizes of our pages beside a bare Material page, in one run.
 
-    python scripts/bench_lighthouse.py
+    python scripts/bench_lighthouse.py [--runs 5]
 
-Builds this site and a one-page Material site with default settings, serves both on localhost,
-and runs the pinned Lighthouse (node_modules, `npm ci`) in Debian's Chromium on the home, mapping
-and playground pages in both languages. Prints the four category scores and the total transfer
-size of each page, and our sizes as a multiple of the bare page's.
+Builds this site and a one-page Material site with default settings, serves both gzip-compressed
+on localhost (as GitHub Pages serves them), and runs the pinned Lighthouse (node_modules, `npm ci`)
+in Debian's Chromium, mobile settings, on the home, mapping, port and playground pages in both
+languages. Lighthouse's scores vary from run to run on a busy machine, so each page is measured
+`--runs` times, interleaved with the bare page, and the median of each figure is printed (the
+method Lighthouse's documentation recommends). Columns: the four category scores, first contentful
+paint and total blocking time (ms), the HTML document's transfer size, the page's total transfer
+size, and that total as a multiple of the bare page's.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -25,7 +31,8 @@ from sitebuild import build  # noqa: E402
 
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
-PAGES = ("", "rprop/", "playground/", "zh/", "zh/rprop/", "zh/playground/")
+PAGES = ("", "rprop/", "port/", "playground/", "zh/", "zh/rprop/", "zh/port/", "zh/playground/")
+BARE = "bare Material page"
 
 
 def bare_material_site(folder: Path) -> Path:
@@ -44,11 +51,20 @@ def lighthouse(url: str) -> dict:
          "--chrome-flags=" + " ".join(["--headless=new", *FLAGS])],
         env=dict(os.environ, CHROME_PATH=CHROMIUM), capture_output=True, text=True, check=True)
     report = json.loads(result.stdout)
-    scores = {c: round(report["categories"][c]["score"] * 100) for c in CATEGORIES}
-    return scores | {"bytes": report["audits"]["total-byte-weight"]["numericValue"]}
+    audits = report["audits"]
+    document = next(r for r in audits["network-requests"]["details"]["items"] if r["resourceType"] == "Document")
+    return {c: report["categories"][c]["score"] * 100 for c in CATEGORIES} | {
+        "fcp": audits["first-contentful-paint"]["numericValue"],
+        "tbt": audits["total-blocking-time"]["numericValue"],
+        "html": document["transferSize"],
+        "bytes": audits["total-byte-weight"]["numericValue"]}
 
 
-def main() -> None:
+def median_rows(runs: list[dict]) -> dict:
+    return {key: statistics.median(run[key] for run in runs) for key in runs[0]}
+
+
+def main(pages: tuple[str, ...] = PAGES, runs: int = 5) -> dict[str, dict]:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         ours = tmp / "ours" / "site"
@@ -56,16 +72,25 @@ def main() -> None:
         if result.returncode:
             raise SystemExit(result.stderr)
         bare = bare_material_site(tmp / "bare")
+        measured = {name: [] for name in (BARE, *(page or "home" for page in pages))}
         with serve(ours, "/rprop-reference/") as our_url, serve(bare, "/bare/") as bare_url:
-            rows = {"bare Material page": lighthouse(bare_url)}
-            for page in PAGES:
-                rows[page or "home"] = lighthouse(our_url + page)
-    base = rows["bare Material page"]["bytes"]
-    print(f"{'page':<22}" + "".join(f"{c:>16}" for c in CATEGORIES) + f"{'transfer KiB':>14}{'× bare':>8}")
+            for _ in range(runs):
+                measured[BARE].append(lighthouse(bare_url))
+                for page in pages:
+                    measured[page or "home"].append(lighthouse(our_url + page))
+    rows = {name: median_rows(values) for name, values in measured.items()}
+    base = rows[BARE]["bytes"]
+    print(f"median of {runs} run(s) per page; Lighthouse mobile settings")
+    print(f"{'page':<20}" + "".join(f"{c:>15}" for c in CATEGORIES)
+          + f"{'FCP ms':>8}{'TBT ms':>8}{'HTML KiB':>10}{'total KiB':>11}{'× bare':>8}")
     for name, row in rows.items():
-        print(f"{name:<22}" + "".join(f"{row[c]:>16}" for c in CATEGORIES)
-              + f"{row['bytes'] / 1024:>14.1f}{row['bytes'] / base:>8.2f}")
+        print(f"{name:<20}" + "".join(f"{row[c]:>15.0f}" for c in CATEGORIES)
+              + f"{row['fcp']:>8.0f}{row['tbt']:>8.0f}{row['html'] / 1024:>10.1f}{row['bytes'] / 1024:>11.1f}"
+              + f"{row['bytes'] / base:>8.2f}")
+    return rows
 
 
 if __name__ == "__main__":
-    main()
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=5, help="Lighthouse runs per page (median reported)")
+    main(runs=parser.parse_args().runs)

@@ -1,5 +1,8 @@
-"""The step benchmark runs and reports every column (its timings are read by people, not asserted)."""
+"""The benchmarks run and report every column (their timings are read by people, not asserted)."""
 
+import pytest
+
+import bench_lighthouse
 import bench_step
 import oracles
 
@@ -13,3 +16,22 @@ def test_benchmark_prints_reference_torch_and_copy_floor_side_by_side(capsys):
     for line in lines[2:]:
         ratios = [float(x) for x in line.split()[-3:]]
         assert all(r > 0 for r in ratios)
+
+
+def test_lighthouse_benchmark_measures_our_page_beside_the_bare_one(capsys, chromium):
+    """One run on one page: the benchmark builds both sites, runs the pinned Lighthouse and prints
+    every column (the scores are read by people and reported in the issue note, not asserted)."""
+    oracles.node()
+    if not bench_lighthouse.LIGHTHOUSE.exists():
+        message = "node_modules/.bin/lighthouse is missing (npm ci)"
+        if oracles.oracles_required():
+            pytest.fail(f"RPROP_REQUIRE_ORACLES=1 but {message}")
+        pytest.skip(message)
+    rows = bench_lighthouse.main(pages=("rprop/",), runs=1)
+    lines = capsys.readouterr().out.splitlines()
+    assert "FCP ms" in lines[1] and "× bare" in lines[1]
+    assert [line.split()[0] for line in lines[2:]] == ["bare", "rprop/"]
+    for row in rows.values():
+        assert all(0 <= row[c] <= 100 for c in bench_lighthouse.CATEGORIES)
+        assert 0 < row["html"] < row["bytes"]
+    assert rows["rprop/"]["html"] > rows[bench_lighthouse.BARE]["html"]

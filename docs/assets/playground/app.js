@@ -265,16 +265,18 @@ function renderConverter(state) {
   }));
 }
 
-function update(messages = []) {
+function update(messages = [], {converter = true} = {}) {
   const state = validated(readControls(), messages);
   writeUrl(state);
   $("pg-m_wd").disabled = state.m_variant === "mindspore-experimental";
   render(state, messages);
-  renderConverter(state);
+  if (converter) renderConverter(state);
   return state;
 }
 
-function start() {
+const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+async function start() {
   const root = $("pg-root");
   if (!root) return;
   const messages = [];
@@ -300,7 +302,12 @@ function start() {
     });
   }
   $("pg-reset").addEventListener("click", () => { showControls(DEFAULTS); update(); });
-  update(messages);
+  // The first drawing runs in tasks of its own, the plots and then the converter, so that no
+  // single task holds up the page while it loads (Lighthouse's total blocking time, issue 6).
+  await nextTask();
+  const shown = update(messages, {converter: false});
+  await nextTask();
+  renderConverter(shown);
   root.dataset.ready = "true";
 }
 
