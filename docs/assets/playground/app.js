@@ -207,13 +207,17 @@ function validated(raw, messages) {
   return state;
 }
 
-function render(state, messages) {
-  let result = null;
+// Both runs, or null (with a message) when an optimizer rejects the settings.
+function run(state, messages) {
   try {
-    result = simulate(state);
+    return simulate(state);
   } catch (error) {
     messages.push(TEXT.badInput(error.side || TEXT.torch, error.message));
+    return null;
   }
+}
+
+function render(state, messages, result) {
   const box = $("pg-messages");
   box.replaceChildren(...messages.map((m) => Object.assign(document.createElement("p"), {textContent: m})));
   box.hidden = messages.length === 0;
@@ -265,13 +269,18 @@ function renderConverter(state) {
   }));
 }
 
-function update(messages = [], {converter = true} = {}) {
+// The settings in the controls, validated, and mirrored in the URL.
+function settle(messages) {
   const state = validated(readControls(), messages);
   writeUrl(state);
   $("pg-m_wd").disabled = state.m_variant === "mindspore-experimental";
-  render(state, messages);
-  if (converter) renderConverter(state);
   return state;
+}
+
+function update(messages = []) {
+  const state = settle(messages);
+  render(state, messages, run(state, messages));
+  renderConverter(state);
 }
 
 const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
@@ -302,12 +311,15 @@ async function start() {
     });
   }
   $("pg-reset").addEventListener("click", () => { showControls(DEFAULTS); update(); });
-  // The first drawing runs in tasks of its own, the plots and then the converter, so that no
-  // single task holds up the page while it loads (Lighthouse's total blocking time, issue 6).
+  // The first drawing is split into tasks of its own (the runs, the plots, the converter), so that
+  // no single task holds up the page while it loads (Lighthouse's total blocking time, issue 6);
+  // later updates run in one go.
   await nextTask();
-  const shown = update(messages, {converter: false});
+  const first = settle(messages), result = run(first, messages);
   await nextTask();
-  renderConverter(shown);
+  render(first, messages, result);
+  await nextTask();
+  renderConverter(first);
   root.dataset.ready = "true";
 }
 
