@@ -6,7 +6,7 @@
 - `[[notes:rprop-mapping.upstream]]` lists, for every row that has an `upstream` cell, a link
   to the row followed by that cell.
 - `[[root]]` is the relative path from the page to the site root (for raw HTML such as a
-  page's own `<script type="module" src="[[root]]assets/…">`, which MkDocs does not rewrite).
+  page's own `import("[[root]]assets/…")` in a `<script>`, which MkDocs does not rewrite).
 - `[[table:rprop-mapping]]` renders `data/rprop-mapping.yml` as a table in the page's
   language: the file lists `columns` and `rows`; a cell is either one string for every
   language or a `{en: ..., zh: ...}` mapping; each row's `id` becomes its anchor (`#row-ID`),
