@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+import oracles
 from browser import SITE_PATH, page_paths
 from sitebuild import ROOT, SNIPPET_PAGES
 
@@ -143,3 +144,25 @@ def test_chinese_pages_name_chinese_system_fonts_first(base_url, chromium):
     assert '"PingFang SC"' in fonts["zh/"] and fonts["zh/"].index("PingFang") < fonts["zh/"].index("Arial")
     assert "PingFang" not in fonts[""] and "Arial" in fonts[""]
     page.close()
+
+
+def test_chinese_text_is_drawn_with_a_chinese_font(base_url, chromium):
+    """The screenshots are for reviewers of both languages: without a Chinese font on the machine,
+    Chromium draws the Chinese pages as empty boxes (`.ci/run` installs one)."""
+    page = chromium.new_page()
+    page.goto(base_url + "zh/rprop/")
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    document = cdp.send("DOM.getDocument")["root"]["nodeId"]
+    paragraph = cdp.send("DOM.querySelector", {"nodeId": document, "selector": "article p"})["nodeId"]
+    fonts = {font["familyName"] for font in cdp.send("CSS.getPlatformFontsForNode", {"nodeId": paragraph})["fonts"]}
+    page.close()
+    stack = {"PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC",
+             "WenQuanYi Micro Hei"}
+    if not fonts & stack:
+        message = f"no Chinese font of the site's stack draws the text (drawn with {sorted(fonts)}); " \
+                  "apt-get install -y fonts-wqy-microhei"
+        if oracles.oracles_required():
+            pytest.fail(f"RPROP_REQUIRE_ORACLES=1 but {message}")
+        pytest.skip(message)
