@@ -16,7 +16,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import pytest
 import yaml
 
 import oracles
@@ -79,10 +78,7 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 def browser():
     sync_api = oracles.require("playwright.sync_api")
     if not Path(CHROMIUM).exists():
-        message = f"{CHROMIUM} is missing (apt-get install -y chromium)"
-        if oracles.oracles_required():
-            pytest.fail(f"RPROP_REQUIRE_ORACLES=1 but {message}")
-        pytest.skip(message)
+        oracles.unavailable(f"{CHROMIUM} is missing (apt-get install -y chromium)")
     with sync_api.sync_playwright() as playwright:
         instance = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         try:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import importlib
 import os
 import shutil
+from typing import NoReturn
 
 import ml_dtypes
 import numpy as np
@@ -26,14 +27,20 @@ def oracles_required() -> bool:
     return os.environ.get("RPROP_REQUIRE_ORACLES") == "1"
 
 
+def unavailable(message: str) -> NoReturn:
+    """Skip the test because an optional dependency is missing — or fail it when skips are
+    forbidden (`RPROP_REQUIRE_ORACLES=1`)."""
+    if oracles_required():
+        pytest.fail(f"RPROP_REQUIRE_ORACLES=1 but {message}")
+    pytest.skip(message)
+
+
 def require(module: str):
     """Import an optional heavy dependency, or skip — or fail when skips are forbidden."""
     try:
         return importlib.import_module(module)
     except ImportError as err:
-        if oracles_required():
-            pytest.fail(f"RPROP_REQUIRE_ORACLES=1 but {module} cannot be imported: {err}")
-        pytest.skip(f"{module} is not installed")
+        unavailable(f"{module} cannot be imported: {err}")
 
 
 def node() -> str:
@@ -41,9 +48,7 @@ def node() -> str:
     forbidden."""
     path = shutil.which("node")
     if path is None:
-        if oracles_required():
-            pytest.fail("RPROP_REQUIRE_ORACLES=1 but node is not on PATH")
-        pytest.skip("node is not installed")
+        unavailable("node is not on PATH")
     return path
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import subprocess
 import sys
@@ -13,6 +14,14 @@ ROOT = Path(__file__).resolve().parent.parent
 SNIPPET_PAGES = {"torch_rprop.py": "rprop/", "mindspore_rprop.py": "rprop/",
                  "mindspore_experimental_rprop.py": "port/",
                  "replay_record_torch.py": "port/", "replay_mindspore.py": "port/"}
+
+
+def load_hook(name: str):
+    """A module of hooks/ (MkDocs loads them by path; they are not a package)."""
+    spec = importlib.util.spec_from_file_location(f"hook_{name}", ROOT / "hooks" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def commit_time() -> str:

@@ -17,10 +17,7 @@ AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 def axe_source() -> Path:
     import oracles
     if not AXE.exists():
-        message = "axe-core is not installed (npm ci)"
-        if oracles.oracles_required():
-            pytest.fail(f"RPROP_REQUIRE_ORACLES=1 but {message}")
-        pytest.skip(message)
+        oracles.unavailable("axe-core is not installed (npm ci)")
     return AXE
 
 

@@ -1,7 +1,5 @@
 """The benchmarks run and report every column (their timings are read by people, not asserted)."""
 
-import pytest
-
 import bench_lighthouse
 import bench_step
 import oracles
@@ -23,10 +21,7 @@ def test_lighthouse_benchmark_measures_our_page_beside_the_bare_one(capsys, chro
     every column (the scores are read by people and reported in the issue note, not asserted)."""
     oracles.node()
     if not bench_lighthouse.LIGHTHOUSE.exists():
-        message = "node_modules/.bin/lighthouse is missing (npm ci)"
-        if oracles.oracles_required():
-            pytest.fail(f"RPROP_REQUIRE_ORACLES=1 but {message}")
-        pytest.skip(message)
+        oracles.unavailable("node_modules/.bin/lighthouse is missing (npm ci)")
     rows = bench_lighthouse.main(pages=("rprop/",), runs=1)
     lines = capsys.readouterr().out.splitlines()
     assert "FCP ms" in lines[1] and "× bare" in lines[1]

@@ -15,7 +15,7 @@ import oracles
 from experiments.figures import figures_for
 from experiments.problems import PROBLEMS, linear_data, renamed
 from experiments.run import load_scenarios, run_all, summaries
-from sitebuild import ROOT, build
+from sitebuild import ROOT, build, load_hook
 
 
 @pytest.fixture(scope="module")
@@ -140,10 +140,7 @@ def test_figures_are_deterministic_self_contained_and_themed(results):
 
 def _placeholder_values(page_source: str, results: dict) -> list[tuple[str, str]]:
     """Evaluate every `[[value:experiments.…]]` of a page from freshly computed results."""
-    from importlib import util
-    spec = util.spec_from_file_location("site_data_for_test", ROOT / "hooks" / "site_data.py")
-    site_data = util.module_from_spec(spec)
-    spec.loader.exec_module(site_data)
+    site_data = load_hook("site_data")
     found = []
     for match in re.finditer(r'\[\[value:(experiments\.(?:[\w.-]|"[^"]+")+)(?::([^\]]+))?\]\]', page_source):
         found.append((match.group(0), site_data.value(match.group(1), match.group(2), {"experiments": summaries(results)})))

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import gzip
 import html
-import importlib.util
 import json
 import re
 from html.parser import HTMLParser
@@ -15,7 +14,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 import pytest
 import yaml
 
-from sitebuild import ROOT, SNIPPET_PAGES, build
+from sitebuild import ROOT, SNIPPET_PAGES, build, load_hook
 
 LANGUAGES = ("en", "zh")
 
@@ -223,15 +222,8 @@ def test_code_blocks_show_the_snippet_files_exactly(site, snippet):
         assert any(b.strip("\n") == source.strip("\n") for b in blocks), f"{snippet} not shown verbatim"
 
 
-def _hook(name: str):
-    spec = importlib.util.spec_from_file_location(name, ROOT / "hooks" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_highlighting_keeps_only_the_spans_that_show():
-    lean = _hook("page_weight").lean
+    lean = load_hook("page_weight").lean
     assert (lean('<span class="n">f</span><span class="p">(</span><span class="p">)</span>'
                  '<span class="w"> </span><span class="c1"># x</span>')
             == 'f<span class="p">()</span> <span class="c1"># x</span>')
@@ -252,7 +244,7 @@ def test_dropped_highlight_classes_have_the_plain_code_colour(site):
 
 
 def test_pages_keep_indentation_only_where_it_shows():
-    unindent = _hook("page_weight").unindent
+    unindent = load_hook("page_weight").unindent
     page = "<div>\n    <p>a\n\n      b</p>\n<pre><code>x\n    y</code></pre>\n  <script>\n  s\n</script>"
     assert unindent(page) == "<div>\n<p>a\nb</p>\n<pre><code>x\n    y</code></pre>\n<script>\n  s\n</script>"
 
