@@ -97,6 +97,47 @@ def test_learning_rate_schedule_changes_nothing(results):
         assert versus["max_abs_param_difference"] == 0.0
 
 
+def test_the_schedule_has_one_learning_rate_per_step(results):
+    scenario = results["lr-schedule"]
+    (schedule,) = [kw["learning_rate"] for kw in scenario["settings"].values()
+                   if isinstance(kw.get("learning_rate"), list)]
+    assert len(schedule) == scenario["steps"]
+    assert schedule[0] == 0.01 and all(a > b for a, b in zip(schedule, schedule[1:]))
+
+
+@pytest.mark.claim("experiments.schedule-runs")
+def test_real_mindspore_runs_the_scenario_schedule_and_its_trajectory(results):
+    """Real `nn.Rprop`, given the scenario's `learning_rate` list, runs the scenario's steps on its
+    problem (gradients of its own parameters) and follows the plotted trajectory bit for bit; the
+    same list one value shorter raises `RuntimeError` at the last step."""
+    ms = oracles.mindspore()
+    (scenario,) = [s for s in load_scenarios() if s["id"] == "lr-schedule"]
+    label = "MindSpore, decaying schedule"
+    schedule = results["lr-schedule"]["settings"][label]["learning_rate"]
+    problem = PROBLEMS[scenario["problem"]]
+    expected = results["lr-schedule"]["runs"][label]["params"]
+
+    def run(learning_rate):
+        params = problem.init(np.dtype("float32"))
+        parameters = [ms.Parameter(ms.Tensor(p), name=name) for name, p in params.items()]
+        opt = ms.nn.Rprop(parameters, learning_rate=learning_rate)
+        for step in range(1, scenario["steps"] + 1):
+            _, grads = problem.loss_and_grads(
+                {name: p.asnumpy() for name, p in zip(params, parameters)})
+            try:
+                opt(tuple(ms.Tensor(grads[name]) for name in params))
+            except RuntimeError:
+                return step
+            flat = np.concatenate([p.asnumpy().astype(np.float64).ravel() for p in parameters])
+            if learning_rate is schedule:
+                assert flat.tolist() == expected[step - 1], f"step {step}"
+        return None
+
+    assert scenario["steps"] == len(schedule) == 100
+    assert run(schedule) is None
+    assert run(schedule[:-1]) == scenario["steps"]
+
+
 def test_documented_formula_parts_from_the_code(results):
     (versus,) = results["documented-formula"]["summary"]["versus_first"].values()
     assert versus["first_difference_step"] is not None and versus["max_abs_param_difference"] > 0

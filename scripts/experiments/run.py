@@ -26,8 +26,20 @@ def load_scenarios(path: Path = SCENARIOS) -> list[dict]:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
-def build_optimizer(run: dict) -> rprop_ref.Rprop:
-    opt = rprop_ref.make(run["convention"], **run.get("kwargs", {}))
+def schedule(rule: dict, steps: int) -> list[float]:
+    """`{from: A, to: B}` → `steps` values decaying geometrically from A to B (both exact)."""
+    return np.geomspace(rule["from"], rule["to"], steps).tolist()
+
+
+def run_kwargs(scenario: dict, run: dict) -> dict:
+    """The run's keyword arguments, with every `{schedule: RULE}` expanded to one value per step
+    of the scenario."""
+    return {k: schedule(v["schedule"], scenario["steps"]) if isinstance(v, dict) and "schedule" in v else v
+            for k, v in run.get("kwargs", {}).items()}
+
+
+def build_optimizer(run: dict, kwargs: dict | None = None) -> rprop_ref.Rprop:
+    opt = rprop_ref.make(run["convention"], **(run.get("kwargs", {}) if kwargs is None else kwargs))
     switches = dataclasses.replace(opt.switches, **{
         k: tuple(v) if isinstance(v, list) else v for k, v in run.get("switches", {}).items()})
     hyper = dataclasses.replace(opt.hyper, **run.get("hyper", {}))
@@ -39,7 +51,7 @@ def run_one(scenario: dict, run: dict) -> dict:
     if "names" in run:
         problem = renamed(problem, run["names"])
     params = problem.init(np.dtype(scenario.get("dtype", "float32")))
-    opt = build_optimizer(run)
+    opt = build_optimizer(run, run_kwargs(scenario, run))
     state = opt.init(params)
     loss, grads = problem.loss_and_grads(params)
     record = {"loss": [loss], "step_size": [[0.0, 0.0, 0.0]], "trajectory": [], "params": []}
@@ -80,7 +92,7 @@ def run_scenario(scenario: dict) -> dict:
     runs = {run["label"]: run_one(scenario, run) for run in scenario["runs"]}
     return {"problem": scenario["problem"], "steps": scenario["steps"], "runs": runs,
             "summary": summarise(runs),
-            "settings": {run["label"]: run.get("kwargs", {}) for run in scenario["runs"]}}
+            "settings": {run["label"]: run_kwargs(scenario, run) for run in scenario["runs"]}}
 
 
 def recorded_end_to_end(path: Path = E2E) -> dict:
