@@ -11,6 +11,8 @@
   language: the file lists `columns` and `rows`; a cell is either one string for every
   language or a `{en: ..., zh: ...}` mapping; each row's `id` becomes its anchor (`#row-ID`),
   identical in every language so that a link to a row survives a language switch.
+- A cell (or note) whose key the file lists under `claims` is a claim: it is followed by
+  `[[claim:ROW.KEY]]`, which hooks/claims.py turns into a link to the test that proves it.
 
 Placeholders that name a missing file or key fail the build. Nothing here knows about Rprop.
 """
@@ -76,6 +78,8 @@ def table(name: str, locale: str) -> str:
         cells = []
         for i, (column, title) in enumerate(zip(columns, titles)):
             content = _inline(text(row.get(column["key"], "—"), locale))
+            if column["key"] in data.get("claims", {}) and column["key"] in row:
+                content += f' [[claim:{row["id"]}.{column["key"]}]]'
             if i == 0:
                 content = (f'<a class="row-anchor headerlink" href="#row-{row["id"]}" '
                            f'title="#row-{row["id"]}">¶</a>{content}')
@@ -96,7 +100,9 @@ def notes(target: str, locale: str) -> str:
     name, key = target.rsplit(".", 1)
     data = load(name)
     colon = "：" if locale == "zh" else ": "  # Chinese text takes the full-width colon
+    claim = key in data.get("claims", {})
     return "\n".join(f"- [{text(row['topic'], locale)}](#row-{row['id']}){colon}{text(row[key], locale)}"
+                     + (f" [[claim:{row['id']}.{key}]]" if claim else "")
                      for row in data["rows"] if key in row)
 
 

@@ -1,3 +1,4 @@
+import functools
 import os
 from pathlib import Path
 
@@ -38,3 +39,41 @@ def chromium():
     from browser import browser
     with browser() as instance:
         yield instance
+
+
+# --- claims: a test that proves a claim about a framework must run that framework -----------------
+
+def _claim_ids(item) -> list[str]:
+    return [claim_id for mark in item.iter_markers("claim") for claim_id in mark.args]
+
+
+def frameworks_not_run(claim_ids, claims: dict, used: set[str]) -> dict[str, list[str]]:
+    """framework → the claims among `claim_ids` that speak about it although the test never ran
+    it (a claim the site does not have is left to tests/test_claims.py)."""
+    missing: dict[str, list[str]] = {}
+    for claim_id in claim_ids:
+        for framework in getattr(claims.get(claim_id), "about", ()):
+            if framework not in used:
+                missing.setdefault(framework, []).append(claim_id)
+    return missing
+
+
+@functools.cache
+def claims_hook():
+    from sitebuild import load_hook
+    return load_hook("claims")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item):
+    import oracles
+    oracles.USED.clear()
+    outcome = yield
+    claim_ids = _claim_ids(item)
+    if not claim_ids or outcome.excinfo is not None:
+        return
+    missing = frameworks_not_run(claim_ids, claims_hook().claims(), oracles.USED)
+    if missing:
+        outcome.force_exception(AssertionError(
+            "this test proves claims about frameworks it never ran (call oracles.require / "
+            f"oracles.mindspore): {missing}"))

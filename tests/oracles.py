@@ -35,12 +35,19 @@ def unavailable(message: str) -> NoReturn:
     pytest.skip(message)
 
 
+# The real frameworks the running test has asked for (reset before each test by conftest.py, which
+# fails a test that proves a claim about a framework it never ran).
+USED: set[str] = set()
+
+
 def require(module: str):
     """Import an optional heavy dependency, or skip — or fail when skips are forbidden."""
     try:
-        return importlib.import_module(module)
+        imported = importlib.import_module(module)
     except ImportError as err:
         unavailable(f"{module} cannot be imported: {err}")
+    USED.add(module.split(".")[0])
+    return imported
 
 
 def node() -> str:

@@ -20,6 +20,7 @@ def load_hook(name: str):
     """A module of hooks/ (MkDocs loads them by path; they are not a package)."""
     spec = importlib.util.spec_from_file_location(f"hook_{name}", ROOT / "hooks" / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # (dataclasses look their module up there)
     spec.loader.exec_module(module)
     return module
 

@@ -346,7 +346,9 @@ def test_table_has_at_least_twelve_cases_per_direction():
     assert len({c.id for c in CASES}) == len(CASES)
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+@pytest.mark.parametrize("case", [  # a call converted as identical is proven by both frameworks
+    pytest.param(c, id=c.id, marks=[pytest.mark.claim("playground.converter")] if c.expect == "identical" else [])
+    for c in CASES])
 def test_converted_call_steps_like_the_source(case, js):
     result = js["convert"][case.id]
     source, target = case.direction.split("->")

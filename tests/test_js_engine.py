@@ -399,6 +399,7 @@ def run_node(tmp_path: Path, golden: dict, tests: list[str]) -> str:
     return output
 
 
+@pytest.mark.claim("playground.same-arithmetic")
 def test_js_engine_matches_reference_bit_for_bit(tmp_path):
     golden = engine_golden()
     assert len(golden["runs"]) >= 300 and all(len(v) >= 30 for v in (

@@ -34,21 +34,36 @@ def _ours(function):
     return [(p.name, p.kind, p.default) for p in inspect.signature(function).parameters.values()]
 
 
+@pytest.mark.claim("signatures.torch")
 def test_torch_convention_has_torch_constructor_keywords_and_defaults():
     torch = oracles.require("torch")
     assert _ours(rprop_ref.TORCH.arguments) == _constructor_signature(torch.optim.Rprop)
 
 
+@pytest.mark.claim("signatures.mindspore")
 def test_mindspore_convention_has_nn_rprop_keywords_and_defaults():
     ms = oracles.mindspore()
     assert _ours(rprop_ref.MINDSPORE.arguments) == _constructor_signature(ms.nn.Rprop)
     assert rprop_ref.MINDSPORE_DOC.arguments is rprop_ref.MINDSPORE.arguments
 
 
+@pytest.mark.claim("signatures.experimental")
 def test_experimental_convention_has_experimental_constructor_keywords_and_defaults():
     oracles.mindspore()
     from mindspore.experimental import optim
     assert _ours(rprop_ref.MINDSPORE_EXPERIMENTAL.arguments) == _constructor_signature(optim.Rprop)
+
+
+@pytest.mark.claim("port.experimental-same-arguments")
+def test_experimental_optimizer_takes_torchs_names_and_defaults():
+    """Every argument of mindspore.experimental.optim.Rprop has torch's name, kind and default;
+    torch only adds options that select kernels (`capturable`, `foreach`, `differentiable`)."""
+    torch = oracles.require("torch")
+    oracles.mindspore()
+    from mindspore.experimental import optim
+    experimental, torchs = _constructor_signature(optim.Rprop), _constructor_signature(torch.optim.Rprop)
+    assert experimental == [p for p in torchs if p[0] not in ("capturable", "foreach", "differentiable")]
+    assert len(torchs) - len(experimental) == 3
 
 
 def test_conventions_are_the_published_four():
@@ -90,6 +105,7 @@ def _flushed(x):
     return np.where(np.abs(x) < np.finfo(np.float32).tiny, np.float32(0), x)
 
 
+@pytest.mark.claim("algorithm.doc-departs")
 @given(data=st.data())
 def test_mindspore_doc_differs_from_real_mindspore_exactly_where_a_sign_flips(data):
     """From any state real MindSpore reaches, one step of the documented formula equals one real

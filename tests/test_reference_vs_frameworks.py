@@ -80,3 +80,27 @@ def test_experimental_convention_equals_mindspore_experimental(dtype, data):
                   maximize=data.draw(st.booleans()))
     _assert_identical(oracles.run_mindspore(params, grads, experimental=True, **kwargs),
                       run_reference("mindspore-experimental", params, grads, **kwargs))
+
+
+@pytest.mark.claim("reference.bit-identical", "algorithm.formula", "rprop.same-steps", "agree.three-settings")
+def test_reference_and_all_three_optimizers_step_alike_on_one_problem():
+    """One problem, the four runs side by side: torch's defaults, nn.Rprop with the three settings
+    of "Make them agree" (learning_rate=0.01, float step sizes, no weight decay), the experimental
+    optimizer's defaults and the reference. All bit-identical, sign flips included; nn.Rprop with
+    its own default learning rate is not."""
+    oracles.require("torch")
+    oracles.mindspore()
+    rng = np.random.default_rng(7)
+    params = {"weight": rng.standard_normal((4, 3)).astype(np.float32),
+              "bias": rng.standard_normal(4).astype(np.float32)}
+    grads = [{n: rng.standard_normal(p.shape).astype(np.float32) for n, p in params.items()}
+             for _ in range(40)]
+    torch_run = oracles.run_torch(params, grads)
+    agreed = dict(learning_rate=0.01, step_sizes=(1e-6, 50.0), weight_decay=0.0)
+    for other in (oracles.run_mindspore(params, grads, **agreed),
+                  oracles.run_mindspore(params, grads, experimental=True),
+                  run_reference("torch", params, grads)):
+        _assert_identical(torch_run, other)
+    flips = sum(int((a["weight"][2] == 0).sum()) for a in torch_run[1:])  # prev zeroed by a flip
+    assert flips > 0, "the problem must exercise sign flips"
+    assert first_difference(torch_run, oracles.run_mindspore(params, grads)) is not None

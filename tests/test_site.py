@@ -184,6 +184,7 @@ def test_mapping_table_rows_are_complete_in_both_languages():
             assert set(row["upstream"]) == set(LANGUAGES)
 
 
+@pytest.mark.claim("mapping.row-anchors")
 def test_mapping_rows_are_anchored_in_both_languages(site):
     for language in ("", "zh/"):
         ids = Page((site / language / "rprop/index.html").read_text(encoding="utf-8")).ids
@@ -274,6 +275,7 @@ def test_every_page_fits_the_first_round_trip(site):
     assert not over, f"compressed HTML over {HTML_BUDGET} bytes: {over}"
 
 
+@pytest.mark.claim("reference.switches")
 def test_reference_api_page_documents_every_switch(site):
     from rprop_ref import Switches
     for page in (site / "reference/index.html", site / "zh/reference/index.html"):

@@ -1,0 +1,158 @@
+"""Claims and their evidence: every factual statement of the site, and the test that proves it.
+
+A claim is one checkable statement with a stable id, the same in every language.
+
+- **Table cells.** A data table (`data/NAME.yml` with `columns` and `rows`) lists in `claims` the
+  keys whose cells are claims and which real frameworks they speak about:
+  `claims: {torch: [torch], migrate: [torch, mindspore], upstream: [torch, mindspore]}`.
+  The cell `rows[i][key]` is the claim `ROW_ID.KEY` (`lr.mindspore`).
+- **Prose.** A sentence ends with `[[claim:ID]]`; `data/claims.yml` says what the claim is about
+  (`about: [torch]`, or `about: []` for a statement about the site's own build), or, for a claim
+  no test here can check (what a paper says, which versions served a page), gives its `source`
+  (`url` and a `title` per language) instead.
+- **Evidence.** A test names the claims it proves: `@pytest.mark.claim("lr.mindspore")`. A test
+  that proves a claim about a framework must run that framework (tests/conftest.py checks it at
+  run time); tests/test_claims.py checks that every claim has a proof and every proof a claim.
+
+The site shows a small ✓ after each claim, linking to the source of the first test that proves
+it (or † to a sourced claim's citation). Nothing here knows about Rprop.
+"""
+
+from __future__ import annotations
+
+import ast
+import html
+import logging
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA, DOCS, TESTS = ROOT / "data", ROOT / "docs", ROOT / "tests"
+log = logging.getLogger("mkdocs.hooks.claims")
+MARKER = re.compile(r"\[\[claim:([\w.-]+)\]\]")
+LABELS = {  # the evidence link's accessible name, per language
+    "en": {"test": "Checked by {test} ({path})", "more": " and {n} more", "source": "Source: {title}"},
+    "zh": {"test": "由 {path} 中的测试 {test} 验证", "more": "，另有 {n} 个测试", "source": "出处：{title}"},
+}
+
+
+@dataclass(frozen=True)
+class Test:
+    path: str  # relative to the repository root
+    line: int
+    name: str
+
+
+@dataclass
+class Claim:
+    id: str
+    about: tuple[str, ...] = ()
+    source: dict | None = None
+    where: list[str] = field(default_factory=list)  # "data/x.yml" or "docs/page.en.md"
+
+
+def _mtimes(folder: Path, pattern: str) -> tuple:
+    return tuple((p.name, p.stat().st_mtime_ns) for p in sorted(folder.glob(pattern)))
+
+
+def claims() -> dict[str, Claim]:
+    """Every claim of the site, by id (cached until a data file or page changes)."""
+    return _claims(_mtimes(DATA, "*.yml"), _mtimes(DOCS, "*.md"))
+
+
+@lru_cache(maxsize=4)
+def _claims(_data, _docs) -> dict[str, Claim]:
+    registry = yaml.safe_load((DATA / "claims.yml").read_text(encoding="utf-8"))["claims"] or {}
+    found: dict[str, Claim] = {}
+
+    def add(claim_id: str, where: str, about=()):
+        claim = found.setdefault(claim_id, Claim(claim_id, tuple(about)))
+        claim.where.append(where)
+
+    for path in sorted(DATA.glob("*.yml")):
+        table = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if not isinstance(table, dict) or "claims" not in table or "rows" not in table:
+            continue
+        for row in table["rows"]:
+            for key, about in table["claims"].items():
+                if key in row:
+                    add(f"{row['id']}.{key}", f"data/{path.name}", about)
+    for path in sorted(DOCS.glob("*.md")):
+        for claim_id in MARKER.findall(path.read_text(encoding="utf-8")):
+            add(claim_id, f"docs/{path.name}")
+    for claim_id, entry in registry.items():  # prose claims, and overrides of table claims
+        claim = found.setdefault(claim_id, Claim(claim_id))
+        claim.about = tuple(entry.get("about", claim.about))
+        claim.source = entry.get("source")
+    return found
+
+
+def registered() -> set[str]:
+    """The ids that data/claims.yml describes."""
+    return set(yaml.safe_load((DATA / "claims.yml").read_text(encoding="utf-8"))["claims"] or {})
+
+
+def evidence() -> dict[str, list[Test]]:
+    """claim id → the tests that name it, in file and line order."""
+    return _evidence(_mtimes(TESTS, "test_*.py"))
+
+
+@lru_cache(maxsize=4)
+def _evidence(_tests) -> dict[str, list[Test]]:
+    proofs: dict[str, list[Test]] = {}
+    for path in sorted(TESTS.glob("test_*.py")):
+        for test, claim_ids in claim_markers(path.read_text(encoding="utf-8")):
+            for claim_id in claim_ids:
+                proofs.setdefault(claim_id, []).append(
+                    Test(str(path.relative_to(ROOT)), test.lineno, test.name))
+    return proofs
+
+
+def claim_markers(source: str):
+    """(test function node, claim ids) for each test function with `pytest.mark.claim(...)` among
+    its decorators (also inside `pytest.param(..., marks=...)`). Ids must be string literals."""
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or not node.name.startswith("test"):
+            continue
+        ids = []
+        for decorator in node.decorator_list:
+            for call in ast.walk(decorator):
+                if isinstance(call, ast.Call) and ast.unparse(call.func).endswith("mark.claim"):
+                    ids += [ast.literal_eval(arg) for arg in call.args]
+        if ids:
+            yield node, ids
+
+
+def link(claim_id: str, locale: str, repo_url: str) -> str:
+    """The evidence link shown after a claim."""
+    labels = LABELS.get(locale, LABELS["en"])
+    claim = claims().get(claim_id)
+    if claim is None:
+        raise KeyError(f"claim {claim_id!r} is not on the site and not in data/claims.yml")
+    tests = evidence().get(claim_id, [])
+    if tests:
+        first = tests[0]
+        label = labels["test"].format(test=first.name, path=first.path)
+        if len(tests) > 1:
+            label += labels["more"].format(n=len(tests) - 1)
+        href, mark, kind = f"{repo_url.rstrip('/')}/blob/main/{first.path}#L{first.line}", "✓", "ev"
+    elif claim.source:
+        title = claim.source["title"]
+        label = labels["source"].format(title=title.get(locale, title["en"]) if isinstance(title, dict) else title)
+        href, mark, kind = claim.source["url"], "†", "ev src"
+    else:  # a warning fails the strict build; `mkdocs serve` shows the gap instead
+        log.warning(f"claim {claim_id!r} has no test that proves it and no source")
+        return '<span class="ev none" title="unproven">?</span>'
+    label = html.escape(label, quote=True)
+    return f'<a class="{kind}" href="{html.escape(href, quote=True)}" title="{label}" aria-label="{label}">{mark}</a>'
+
+
+def on_page_markdown(markdown_text: str, page, config, **_) -> str:
+    """Replace each `[[claim:ID]]` (from the page, or from a table hooks/site_data.py rendered)
+    with its evidence link in the page's language."""
+    locale = getattr(page.file, "locale", None) or "en"
+    return MARKER.sub(lambda m: link(m.group(1), locale, config.repo_url), markdown_text)

@@ -1,0 +1,136 @@
+"""Every claim of the site has its proof, and every proof names a claim of the site.
+
+Claims are the table cells of data/*.yml listed under `claims`, and the `[[claim:ID]]` markers of
+the pages (described in data/claims.yml); proofs are tests marked `@pytest.mark.claim("ID")`
+(hooks/claims.py). conftest.py fails, at run time, a test that proves a claim about a framework
+without running that framework.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from conftest import frameworks_not_run
+from sitebuild import ROOT, load_hook
+
+claims_hook = load_hook("claims")
+CLAIMS = claims_hook.claims()
+EVIDENCE = claims_hook.evidence()
+FRAMEWORKS = {"torch", "mindspore"}
+EVIDENCE_LINK = re.compile(r'<a class="ev( src)?" href="([^"]+)" title="([^"]*)" aria-label="([^"]*)">(.)</a>')
+
+
+@pytest.mark.claim("site.claims-checked")
+def test_every_claim_on_the_site_has_a_test_or_a_source():
+    unproven = sorted(c for c, claim in CLAIMS.items() if c not in EVIDENCE and not claim.source)
+    assert not unproven, f"claims with no test that proves them and no source: {unproven}"
+
+
+@pytest.mark.claim("site.claims-checked")
+def test_every_claim_a_test_names_is_on_the_site():
+    unknown = {c: [t.name for t in tests] for c, tests in EVIDENCE.items() if not CLAIMS.get(c, None)
+               or not CLAIMS[c].where}
+    assert not unknown, f"tests name claims the site does not make: {unknown}"
+
+
+def test_every_prose_claim_is_described_and_every_description_is_used():
+    in_tables = {c for c, claim in CLAIMS.items() if any(w.startswith("data/") for w in claim.where)}
+    in_prose = {c for c, claim in CLAIMS.items() if any(w.startswith("docs/") for w in claim.where)}
+    registered = claims_hook.registered()
+    assert not in_prose - in_tables - registered, "add these to data/claims.yml"
+    assert not {c for c in registered if not CLAIMS[c].where}, "data/claims.yml lists claims no page makes"
+
+
+def test_claims_speak_about_known_frameworks_and_sources_cite_both_languages():
+    for claim in CLAIMS.values():
+        assert set(claim.about) <= FRAMEWORKS, claim
+        if claim.source:
+            assert claim.source["url"].startswith("https://"), claim
+            assert set(claim.source["title"]) == {"en", "zh"}, claim
+
+
+def test_both_languages_state_the_same_claims():
+    for english in sorted((ROOT / "docs").glob("*.en.md")):
+        chinese = english.with_name(english.name.replace(".en.md", ".zh.md"))
+        ids = [Counter(claims_hook.MARKER.findall(p.read_text(encoding="utf-8"))) for p in (english, chinese)]
+        assert ids[0] == ids[1], f"{english.name}: claims differ between languages"
+
+
+def test_frameworks_not_run_names_each_claim_whose_framework_the_test_skipped():
+    claims = {"a.torch": claims_hook.Claim("a.torch", ("torch",)),
+              "a.both": claims_hook.Claim("a.both", ("torch", "mindspore")),
+              "a.site": claims_hook.Claim("a.site", ())}
+    assert frameworks_not_run(["a.torch", "a.both", "a.site"], claims, set()) == {
+        "torch": ["a.torch", "a.both"], "mindspore": ["a.both"]}
+    assert frameworks_not_run(["a.both"], claims, {"torch"}) == {"mindspore": ["a.both"]}
+    assert frameworks_not_run(["a.torch", "a.both", "a.site"], claims, {"torch", "mindspore"}) == {}
+
+
+def test_a_claim_proven_only_against_the_reference_fails_the_test(pytester):
+    """The run-time check, in a real pytest run with this suite's conftest."""
+    import oracles
+    oracles.require("torch")
+    pytester.makeconftest((ROOT / "tests" / "conftest.py").read_text(encoding="utf-8"))
+    pytester.makeini("[pytest]\nmarkers =\n    claim(*ids): claims\n")
+    pytester.makepyfile(test_canary="""
+        import pytest
+        import oracles
+
+        @pytest.mark.claim("lr.torch")
+        def test_reference_only():
+            assert True
+
+        @pytest.mark.claim("lr.torch")
+        def test_runs_torch():
+            oracles.require("torch")
+
+        @pytest.mark.claim("site.claims-checked")
+        def test_needs_no_framework():
+            assert True
+    """)
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-o",
+                                           f"pythonpath={ROOT / 'scripts'} {ROOT / 'tests'}")
+    result.assert_outcomes(passed=2, failed=1)
+    result.stdout.fnmatch_lines(["*test_reference_only*", "*never ran*torch*lr.torch*"])
+
+
+# --- on the built pages --------------------------------------------------------------------------
+
+def _pages(site: Path):
+    return sorted(p for p in site.rglob("index.html") if p.parent.name != "404")
+
+
+def test_every_claim_is_rendered_as_a_link_to_its_evidence(site):
+    for page in _pages(site):
+        html = page.read_text(encoding="utf-8")
+        assert "[[claim:" not in html, page
+        for sourced, href, title, label, mark in EVIDENCE_LINK.findall(html):
+            assert title == label and label, (page, href)
+            if sourced:
+                assert mark == "†" and href.startswith("https://"), (page, href)
+                continue
+            assert mark == "✓", (page, href)
+            path, line = re.fullmatch(r"https://github\.com/[\w.-]+/[\w.-]+/blob/main/(tests/[\w/]+\.py)#L(\d+)",
+                                      href).groups()
+            # the link lands on the `def` line of the test its label names
+            source_line = (ROOT / path).read_text(encoding="utf-8").splitlines()[int(line) - 1]
+            name = re.match(r"\s*def (\w+)", source_line).group(1)
+            assert name in label and path in label, (page, href, label)
+
+
+@pytest.mark.parametrize("language", ["", "zh/"])
+def test_every_mapping_cell_that_makes_a_claim_carries_its_link(site, language):
+    import yaml
+    table = yaml.safe_load((ROOT / "data" / "rprop-mapping.yml").read_text(encoding="utf-8"))
+    html = (site / language / "rprop" / "index.html").read_text(encoding="utf-8")
+    for row in table["rows"]:
+        cells = re.search(rf'<tr id="row-{row["id"]}">(.*?)</tr>', html, re.S).group(1)
+        expected = sum(key in row for key in table["claims"] if key != "upstream")
+        assert len(EVIDENCE_LINK.findall(cells)) == expected, row["id"]
+    links = [len(EVIDENCE_LINK.findall((site / lang / p / "index.html").read_text(encoding="utf-8")))
+             for p in ("rprop", "port") for lang in ("", "zh/")]
+    assert links[0] == links[1] and links[2] == links[3], links
