@@ -147,8 +147,9 @@ def link(claim_id: str, locale: str, repo_url: str) -> str:
     else:  # a warning fails the strict build; `mkdocs serve` shows the gap instead
         log.warning(f"claim {claim_id!r} has no test that proves it and no source")
         return '<span class="ev none" title="unproven">?</span>'
-    label = html.escape(label, quote=True)
-    return f'<a class="{kind}" href="{html.escape(href, quote=True)}" title="{label}" aria-label="{label}">{mark}</a>'
+    # The title is the tooltip and, for a screen reader, the link's description (its name is the
+    # mark). No aria-label beside it: on the mapping page every byte counts (tests/test_site.py).
+    return f'<a class="{kind}" href="{html.escape(href, quote=True)}" title="{html.escape(label, quote=True)}">{mark}</a>'
 
 
 def on_page_markdown(markdown_text: str, page, config, **_) -> str:

@@ -21,7 +21,7 @@ claims_hook = load_hook("claims")
 CLAIMS = claims_hook.claims()
 EVIDENCE = claims_hook.evidence()
 FRAMEWORKS = {"torch", "mindspore"}
-EVIDENCE_LINK = re.compile(r'<a class="ev( src)?" href="([^"]+)" title="([^"]*)" aria-label="([^"]*)">(.)</a>')
+EVIDENCE_LINK = re.compile(r'<a class="ev( src)?" href="([^"]+)" title="([^"]+)">(.)</a>')
 
 
 @pytest.mark.claim("site.claims-checked")
@@ -108,8 +108,7 @@ def test_every_claim_is_rendered_as_a_link_to_its_evidence(site):
     for page in _pages(site):
         html = page.read_text(encoding="utf-8")
         assert "[[claim:" not in html, page
-        for sourced, href, title, label, mark in EVIDENCE_LINK.findall(html):
-            assert title == label and label, (page, href)
+        for sourced, href, label, mark in EVIDENCE_LINK.findall(html):
             if sourced:
                 assert mark == "†" and href.startswith("https://"), (page, href)
                 continue

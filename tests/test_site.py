@@ -266,12 +266,18 @@ def test_pages_link_each_stylesheet_once_and_mkdocstrings_only_where_it_renders(
 # between Lighthouse performance 100 and 97 (issue 6). A page that grows past the budget needs
 # trimming or splitting, or a deliberate decision to raise it.
 HTML_BUDGET = 10 * 1460 - 400
+# Deliberate exceptions. The Chinese mapping page outgrew the window when every cell got its evidence
+# link and the review's corrections (issue 10): about 1.2 KB more. It costs one round trip before
+# first paint on a cold mobile connection; the trust the links give is worth it. Trim it back when
+# the page changes next.
+LARGER_PAGES = {"zh/rprop/index.html": 16_000}
 
 
 def test_every_page_fits_the_first_round_trip(site):
     sizes = {str(p.relative_to(site)): len(gzip.compress(p.read_bytes(), mtime=0)) for p in site.rglob("*.html")}
     assert len(sizes) >= 12
-    over = {page: size for page, size in sizes.items() if size > HTML_BUDGET}
+    over = {page: size for page, size in sizes.items() if size > LARGER_PAGES.get(page, HTML_BUDGET)}
+    assert all(sizes[page] > HTML_BUDGET for page in LARGER_PAGES), "an exception no longer needed" 
     assert not over, f"compressed HTML over {HTML_BUDGET} bytes: {over}"
 
 
