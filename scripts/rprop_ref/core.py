@@ -7,7 +7,7 @@ $$
 f &= \begin{cases}\eta^+ & g\,g^{prev} > 0\\ \eta^- & g\,g^{prev} < 0\\ 1 & \text{otherwise}\end{cases}\\
 \Delta &\leftarrow \operatorname{clip}(\Delta\,f,\ \Delta_{min},\ \Delta_{max})\\
 g &\leftarrow 0 \quad\text{where } g\,g^{prev} < 0 \quad\text{(only if zeroing is on: iRprop⁻)}\\
-w &\leftarrow w - \operatorname{sign}(g)\,\Delta, \qquad g^{prev} \leftarrow g
+w &\leftarrow w - \operatorname{sign}(g)\,\Delta, \qquad g^{prev} \leftarrow g \qquad (\operatorname{sign}(\mathrm{NaN}) = 0)
 \end{aligned}
 $$
 
@@ -15,6 +15,12 @@ All arrays are in the compute dtype, so NumPy rounds each operation once, exactl
 frameworks' kernels (see `rprop_ref.precision`). The zeroing mask is `g * g_prev < 0`; torch and
 MindSpore test `factor == etaminus`, which is the same set because validated etas satisfy
 `0 < etaminus < 1 < etaplus`.
+
+A NaN gradient element is "no information", as in the frameworks' `Sign` kernels (torch CPU
+`sign`, MindSpore `Sign`: NaN → 0; checked in torch 2.13 single-tensor and foreach, MindSpore
+2.10 `nn.Rprop` and `experimental.optim.Rprop`): its product with `prev` is NaN, neither > 0 nor
+< 0, so the factor is 1 and Δ is unchanged; `sign(NaN)` is 0, so the parameter does not move; the
+NaN is stored as `prev`, and at the next step that element again gets factor 1.
 """
 
 from __future__ import annotations
@@ -36,12 +42,13 @@ def rprop_update(param, grad, prev, step_size, *, etaminus, etaplus, step_min, s
     `etaminus`, `etaplus`, `step_min` and `step_max` are 0-d arrays of the compute dtype.
     `flush_subnormals`: read subnormal inputs and write subnormal results of every arithmetic
     operation as zero, as MindSpore's CPU kernels do (denormals-are-zero / flush-to-zero); the
-    stored gradient is a copy, so a subnormal gradient is stored as it is. A NaN gradient makes the
-    parameter NaN as in the frameworks, but keeps its step size (the frameworks make it NaN).
+    stored gradient is a copy, so a subnormal gradient is stored as it is. A NaN gradient element
+    keeps its parameter and its step size and is stored as `prev` (see the module docstring).
     """
     flush = zero_subnormals if flush_subnormals else _unchanged
-    # float16 products and steps overflow to ±inf exactly as in the frameworks: no warning.
-    with np.errstate(over="ignore"):
+    # float16 products and steps overflow to ±inf, and NaN/inf gradients give NaN products and
+    # comparisons, exactly as in the frameworks: no warning.
+    with np.errstate(over="ignore", invalid="ignore"):
         product = flush(flush(grad) * flush(prev))
         flip = product < 0
         # The factor is looked up in a 3-entry table (0: no sign information, 1: same sign,
@@ -53,8 +60,15 @@ def rprop_update(param, grad, prev, step_size, *, etaminus, etaplus, step_min, s
             grad = _zero_where(flip, grad)
         else:
             grad = grad.copy()  # becomes the stored `prev`: must not alias the caller's gradient
-        param = flush(flush(param) - np.sign(flush(grad)) * step_size)
+        param = flush(flush(param) - sign(flush(grad)) * step_size)
     return param, grad, step_size
+
+
+def sign(values):
+    """-1, +0.0 or +1 in the dtype of `values`, with NaN → +0.0 (torch's CPU `sign` and
+    MindSpore's `Sign`; `np.sign` keeps NaN). Both zeros give +0.0, as in all three."""
+    positive, negative = (values > 0).view(np.int8), (values < 0).view(np.int8)
+    return (positive - negative).astype(values.dtype)
 
 
 def _unchanged(values):
