@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import json
 import math
+import os
 import re
 import subprocess
 import sys
@@ -20,10 +21,12 @@ import numpy as np
 import pytest
 
 import oracles
+import record_e2e
 
 ROOT = Path(__file__).resolve().parent.parent
 SNIPPETS = ROOT / "snippets"
 E2E_JSON = ROOT / "data" / "e2e.json"
+RECORD_E2E = ROOT / "scripts" / "record_e2e.py"
 TIMEOUT = 180  # seconds per subprocess; a run takes a few seconds
 
 # Every file in snippets/ and the frameworks it needs. A new snippet must be added here.
@@ -152,6 +155,7 @@ def test_replay_record_trains_like_the_torch_snippet(replay_files, training_outp
     assert sorted(p.name for p in cwd.iterdir()) == ["torch_grads.npz"]
 
 
+@pytest.mark.claim("port.replay-identical")
 def test_mindspore_replays_torch_gradients_bit_for_bit(replay_files):
     oracles.require("torch")
     oracles.mindspore()
@@ -206,39 +210,260 @@ def test_reference_replays_torch_gradients_bit_for_bit(replay_files):
 
 
 # --- data/e2e.json ---------------------------------------------------------------------------------
+#
+# What is compared exactly and what within a bound, and why:
+#
+# - exact, on any CPU: the optimizer's own arithmetic (the replay tests above: torch's recorded
+#   gradients into MindSpore's optimizers and into the reference), every summary number of e2e.json
+#   recomputed from the lists recorded in it, everything in it that does not come from a native
+#   forward/backward pass (steps, versions, replay results, the bound, the reports), and the gradient
+#   *signs*: they decide Rprop's steps, so equal signs mean bit-identical parameters;
+# - exact on the recording machine only (same `machine` block: CPU model, torch's instruction-set
+#   level, thread counts, versions): the whole file, byte for byte, and the native losses;
+# - within `portability.bound_ulps` float32 ulps, on another machine: the native losses. MKL (torch's
+#   sgemm) picks its kernels by CPU model, so the same torch build rounds a few losses differently on
+#   another CPU (measured and reported figures: the `portability` block; the bound: BOUND_ULPS in
+#   scripts/record_e2e.py).
+
 
 @pytest.fixture(scope="module")
 def e2e() -> dict:
     return json.loads(E2E_JSON.read_text(encoding="utf-8"))
 
 
-def test_e2e_json_is_current(tmp_path):
-    """Re-recording gives the committed file byte for byte (so it is deterministic and up to date
-    with the snippets and the installed versions)."""
+@pytest.fixture(scope="module")
+def fresh_run(tmp_path_factory):
+    """(snippet name, extra environment) -> `record_e2e.py --run` output: the snippet's losses,
+    gradients and gradient signs, run here in a fresh interpreter with this process's environment
+    (so ATEN_CPU_CAPABILITY etc. as the tests were started with) plus the extra variables."""
+    cache = {}
+
+    def run(snippet: str, **env):
+        key = snippet, tuple(sorted(env.items()))
+        if key not in cache:
+            cwd = tmp_path_factory.mktemp("fresh")
+            result = subprocess.run([sys.executable, "-I", RECORD_E2E, "--run", snippet], cwd=cwd,
+                                    env={**os.environ, **env}, capture_output=True, text=True,
+                                    timeout=TIMEOUT)
+            assert result.returncode == 0, result.stderr
+            cache[key] = json.loads(result.stdout)
+        return cache[key]
+
+    return run
+
+
+@pytest.fixture(scope="module")
+def this_machine(tmp_path_factory) -> dict:
+    """The `machine` block a recording made now, here, would get."""
+    result = _run(["-I", RECORD_E2E, "--machine"], tmp_path_factory.mktemp("machine"))
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def _first_sign_difference(signs_a: list[str], signs_b: list[str]) -> int | None:
+    return next((step for step, (a, b) in enumerate(zip(signs_a, signs_b, strict=True), start=1)
+                 if a != b), None)
+
+
+def _compare_native(framework: str, fresh: dict, e2e: dict) -> tuple[int | None, list[int]]:
+    """A fresh native run of one framework against the recorded one; returns (the step at which
+    the fresh run's gradient signs first differ from the record or None, the loss differences in
+    ulps at the steps compared).
+
+    While the gradient signs agree, both runs have bit-identical parameters (Rprop reads nothing else
+    of a gradient, and its elementwise update is exact — the replay tests), so each loss is the same
+    computation rounded by other kernels: it must lie within the bound. This holds before and after
+    the step where torch and MindSpore part (`first_opposite_sign_step`): that parting is between the
+    two frameworks, not between two runs of one framework. The signs themselves may differ only
+    where a gradient component is rounding noise (|g| <= gradient_crumb: L1 bias gradients cancel to
+    0.0 or ±3.7e-09 depending on summation order), and then only from that step on do the runs take
+    different paths: the loss at that step is still computed from equal parameters and is compared;
+    later losses are not (they would differ like the two frameworks' runs, by up to 1e-2, and an ulp
+    bound would mean nothing). A sign change at a real gradient is a failure.
+    """
+    portability = e2e["portability"]
+    recorded_loss, recorded_signs = e2e[f"loss_{framework}"], e2e[f"grad_signs_{framework}"]
+    assert len(fresh["loss"]) == len(recorded_loss) == e2e["steps"]
+    departure = _first_sign_difference(fresh["grad_signs"], recorded_signs)
+    if departure is not None:
+        here, there = fresh["grad_signs"][departure - 1], recorded_signs[departure - 1]
+        for i, (a, b) in enumerate(zip(here, there, strict=True)):
+            g = fresh["grads"][departure - 1][i]
+            assert a == b or abs(g) <= portability["gradient_crumb"], (
+                f"{framework}, step {departure}: gradient component {i} is {g} here, sign {b} in "
+                "the record: a real gradient changed sign")
+    compared = departure or e2e["steps"]
+    ulps = [record_e2e.float32_ulps(a, b) for a, b in zip(fresh["loss"][:compared],
+                                                           recorded_loss[:compared])]
+    worst = max(range(compared), key=ulps.__getitem__)
+    assert ulps[worst] <= portability["bound_ulps"], (
+        f"{framework}: step {worst + 1} loss {fresh['loss'][worst]!r} here vs {recorded_loss[worst]!r} "
+        f"recorded: {ulps[worst]} ulps > bound {portability['bound_ulps']}")
+    return departure, ulps
+
+
+def test_e2e_json_is_current(e2e, tmp_path):
+    """Re-recording here gives the committed file: byte for byte when this machine is the one it
+    was recorded on (so it is deterministic and up to date with the snippets and versions).
+
+    On another machine (`machine` differs in CPU model, torch's instruction-set level or thread
+    counts — the versions must be the same, or the file is stale): what does not depend on the CPU
+    is compared exactly (steps, versions, the replay results, the bound and the reports), the
+    native losses within the bound, and what depends only on the parameters (where the runs part,
+    the final parameter differences, the first opposite sign's place and signs) exactly as long as
+    both frameworks' gradient signs are the recorded ones. The `portability` measurements are this
+    machine's own and are not compared. (Whether a sign change is legitimate rounding noise needs
+    the gradients, which the file does not keep: test_e2e_losses_are_the_snippets_losses checks it.)
+    """
     oracles.require("torch")
     oracles.mindspore()
+    before = sorted(p.name for p in SNIPPETS.iterdir())
     out = tmp_path / "e2e.json"
-    result = _run([ROOT / "scripts" / "record_e2e.py", "--out", out], tmp_path)
+    result = _run([RECORD_E2E, "--out", out], tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
-    assert out.read_bytes() == E2E_JSON.read_bytes(), (
-        "data/e2e.json is stale: run `.venv/bin/python scripts/record_e2e.py`")
+    assert sorted(p.name for p in SNIPPETS.iterdir()) == before, "recording left files in snippets/"
+    stale = "data/e2e.json is stale: run `.venv/bin/python scripts/record_e2e.py`"
+    fresh = json.loads(out.read_text(encoding="utf-8"))
+    if fresh["machine"] == e2e["machine"]:
+        assert out.read_bytes() == E2E_JSON.read_bytes(), stale
+        return
+
+    assert sorted(fresh) == sorted(e2e), stale
+    versions = ("python_version", "torch_version", "mindspore_version", "numpy_version")
+    assert {k: fresh["machine"][k] for k in versions} == {k: e2e["machine"][k] for k in versions}, stale
+    for key in ("steps", "torch_version", "mindspore_version", "numpy_version",
+                "replay_first_parameter_difference_step", "replay_max_abs_parameter_difference"):
+        assert fresh[key] == e2e[key], (key, stale)
+    for key in ("bound_ulps", "gradient_crumb", "reported"):
+        assert fresh["portability"][key] == e2e["portability"][key], (key, stale)
+
+    departures = {}
+    for framework in record_e2e.FRAMEWORKS:
+        signs, recorded_signs = fresh[f"grad_signs_{framework}"], e2e[f"grad_signs_{framework}"]
+        departures[framework] = _first_sign_difference(signs, recorded_signs)
+        compared = departures[framework] or e2e["steps"]
+        for step in range(compared):
+            a, b = fresh[f"loss_{framework}"][step], e2e[f"loss_{framework}"][step]
+            assert record_e2e.float32_ulps(a, b) <= e2e["portability"]["bound_ulps"], (
+                framework, step + 1, a, b)
+    if not any(departures.values()):
+        for key in ("first_opposite_sign_step", "first_parameter_difference_step",
+                    "final_max_abs_weight_difference", "final_max_abs_bias_difference"):
+            assert fresh[key] == e2e[key], (key, stale)
+        opposite, recorded = fresh["first_opposite_sign"], e2e["first_opposite_sign"]
+        for key in ("step", "parameter", "index"):
+            assert opposite[key] == recorded[key], (key, stale)
+        for key in ("torch", "mindspore"):
+            assert np.sign(opposite[key]) == np.sign(recorded[key]), (key, stale)
 
 
-def test_e2e_losses_are_the_snippets_losses(e2e, training_output):
-    """The recorded loss curves are what the snippets print when run on their own."""
+def test_e2e_losses_are_the_snippets_losses(e2e, training_output, fresh_run, this_machine):
+    """The recorded loss curves are what the snippets print when run on their own: exactly on the
+    recording machine, within the bound elsewhere (see _compare_native). That the snippets print
+    what the recorder's runs measure is checked exactly on any machine."""
     _require("torch")
     _require("mindspore")
-    assert e2e["loss_torch"] == _losses("torch_rprop.py", training_output("torch_rprop.py")[0])
-    assert e2e["loss_mindspore"] == _losses("mindspore_rprop.py",
-                                            training_output("mindspore_rprop.py")[0])
+    same_machine = this_machine == e2e["machine"]
+    for framework, snippet in record_e2e.FRAMEWORKS.items():
+        printed = _losses(f"{snippet}.py", training_output(f"{snippet}.py")[0])
+        fresh = fresh_run(snippet)
+        assert printed == fresh["loss"], f"{snippet}: the snippet and record_e2e.py --run disagree"
+        if same_machine:
+            assert e2e[f"loss_{framework}"] == printed, framework
+            assert e2e[f"grad_signs_{framework}"] == fresh["grad_signs"], framework
+        else:
+            _compare_native(framework, fresh, e2e)
+
+
+@pytest.mark.claim("port.native-losses-differ")
+def test_native_losses_differ_between_settings_within_the_bound(e2e, fresh_run):
+    """Even one framework's native losses are not portable: torch's differ between kernel settings
+    and machines, by at most `portability.bound_ulps` ulps while the parameters agree.
+
+    Fresh torch runs here — as started, with ATen's lowest dispatch level, and with MKL held to its
+    AVX2 kernels (what MKL picks on a CPU without AVX-512) — each within the bound of the record
+    (_compare_native), and at least one of them differs from it: on the recording machine MKL's AVX2
+    path does (41 steps, up to 3 ulps); on a machine whose MKL already takes that path, the native
+    run does. The recorded measurements and reports agree with the bound, and `portability.largest`
+    (what the page quotes) is their largest."""
+    oracles.require("torch")
+    portability = e2e["portability"]
+    bound = portability["bound_ulps"]
+    differing = {}
+    for name, env in {"as started": {}, "ATEN_CPU_CAPABILITY=default": {"ATEN_CPU_CAPABILITY": "default"},
+                      "MKL_ENABLE_INSTRUCTIONS=AVX2": {"MKL_ENABLE_INSTRUCTIONS": "AVX2"}}.items():
+        _, ulps = _compare_native("torch", fresh_run("torch_rprop", **env), e2e)
+        differing[name] = sum(u > 0 for u in ulps)
+    assert any(differing.values()), f"no setting changed a torch loss here: {differing}"
+
+    measured = [(entry["max_ulps"], entry["steps_differing"], framework, name)
+                for framework in record_e2e.FRAMEWORKS
+                for name, entry in portability[framework].items()]
+    for max_ulps, _, framework, name in measured:
+        entry = portability[framework][name]
+        assert entry["first_sign_difference_step"] is None, (framework, name)
+        assert max_ulps <= bound, (framework, name, max_ulps)
+        assert entry["max_ulps"] == max(entry["max_ulps_up_to_part"], entry["max_ulps_after_part"])
+    for report in portability["reported"].values():
+        assert report["parameters_identical"] and 0 < report["max_ulps"] <= bound, report
+    largest = max(measured)
+    assert portability["largest"] == {
+        "framework": largest[2], "setting": largest[3], "steps_differing": largest[1],
+        "max_ulps": largest[0],
+        "max_abs_difference": portability[largest[2]][largest[3]]["max_abs_difference"]}
+    assert portability["largest"]["steps_differing"] > 0
+
+
+@pytest.mark.claim("port.first-opposite-sign")
+def test_first_opposite_sign_is_the_recorded_one(e2e, fresh_run, this_machine):
+    """The recorded first opposite sign (and the step the runs part) follows from the recorded
+    gradient signs — exactly, on any CPU — and fresh native runs of both frameworks reproduce it:
+    each framework's gradient signs are the recorded ones up to that step (a difference only at a
+    rounding-noise component is allowed, see _compare_native; the page speaks of "our recorded run"
+    because another machine may round such a crumb the other way and part elsewhere), and then the
+    fresh runs' first opposite sign is the recorded one: its place and signs on any machine, its
+    values exactly on the recording machine."""
+    oracles.require("torch")
+    oracles.mindspore()
+    recorded = e2e["first_opposite_sign"]
+    step = e2e["first_opposite_sign_step"]
+    assert recorded["step"] == step
+    torch_signs, ms_signs = e2e["grad_signs_torch"], e2e["grad_signs_mindspore"]
+    assert _first_sign_difference(torch_signs, ms_signs) == step
+    flat = (0 if recorded["parameter"] == "weight" else 6) + int(np.ravel_multi_index(
+        recorded["index"], (3, 2) if recorded["parameter"] == "weight" else (3,)))
+    a, b = torch_signs[step - 1], ms_signs[step - 1]
+    assert min(i for i in range(len(a)) if a[i] != b[i]) == flat
+    sign = {"+": 1.0, "-": -1.0, "0": 0.0}
+    assert (sign[a[flat]], sign[b[flat]]) == (np.sign(recorded["torch"]), np.sign(recorded["mindspore"]))
+    # Rprop steps on signs: the parameters cannot part before the signs do.
+    assert step <= e2e["first_parameter_difference_step"]
+
+    fresh = {framework: fresh_run(snippet) for framework, snippet in record_e2e.FRAMEWORKS.items()}
+    departures = {framework: _compare_native(framework, run, e2e)[0] for framework, run in fresh.items()}
+    if any(d is not None and d <= step for d in departures.values()):
+        return  # this machine's rounding parts the runs elsewhere; the record is checked above
+    fresh_step = _first_sign_difference(fresh["torch"]["grad_signs"], fresh["mindspore"]["grad_signs"])
+    assert fresh_step == step
+    fresh_torch = fresh["torch"]["grads"][step - 1][flat]
+    fresh_ms = fresh["mindspore"]["grads"][step - 1][flat]
+    assert (np.sign(fresh_torch), np.sign(fresh_ms)) == (np.sign(recorded["torch"]),
+                                                         np.sign(recorded["mindspore"]))
+    if this_machine == e2e["machine"]:
+        assert (fresh_torch, fresh_ms) == (recorded["torch"], recorded["mindspore"])
 
 
 def test_e2e_is_consistent(e2e):
+    """The summary numbers of e2e.json, recomputed exactly from its own recorded lists."""
     steps = e2e["steps"]
     assert steps == _steps_constant("torch_rprop.py") == _steps_constant("mindspore_rprop.py")
     torch_loss, ms_loss = e2e["loss_torch"], e2e["loss_mindspore"]
-    assert len(torch_loss) == len(ms_loss) == steps
+    assert len(torch_loss) == len(ms_loss) == len(e2e["grad_signs_torch"]) == len(
+        e2e["grad_signs_mindspore"]) == steps
+    assert all(re.fullmatch(r"[-+0]{9}", s) for s in e2e["grad_signs_torch"] + e2e["grad_signs_mindspore"])
+    for key in ("torch_version", "mindspore_version", "numpy_version"):
+        assert e2e[key] == e2e["machine"][key], key
 
     # The optimizer is not what makes the runs part.
     assert e2e["replay_max_abs_parameter_difference"] == 0.0
@@ -266,6 +491,29 @@ def test_e2e_is_consistent(e2e):
         assert abs(a - b) <= 1e-6 * abs(a), (step, a, b)
     # After the runs part, the weights end up visibly apart.
     assert e2e["final_max_abs_weight_difference"] > 1e-6
+
+    # The portability summaries match their own settings' figures.
+    assert e2e["portability"]["bound_ulps"] == record_e2e.BOUND_ULPS
+    assert e2e["portability"]["gradient_crumb"] == record_e2e.GRADIENT_CRUMB
+    assert e2e["portability"]["reported"] == record_e2e.REPORTED
+
+
+def test_float32_ulps():
+    """The ulp count the bound is stated in."""
+    one = np.float32(1.0)
+    assert record_e2e.float32_ulps(1.0, 1.0) == 0
+    assert record_e2e.float32_ulps(0.0, -0.0) == 0
+    assert record_e2e.float32_ulps(float(one), float(np.nextafter(one, np.float32(2)))) == 1
+    assert record_e2e.float32_ulps(float(np.nextafter(one, np.float32(0))), float(
+        np.nextafter(one, np.float32(2)))) == 2
+    tiny = float(np.nextafter(np.float32(0), np.float32(1)))
+    assert record_e2e.float32_ulps(-tiny, tiny) == 2
+    # 0.07801355421543121 (the last torch loss) and the float32 three above it
+    x = np.float32(0.07801355421543121)
+    y = x
+    for _ in range(3):
+        y = np.nextafter(y, np.float32(1))
+    assert record_e2e.float32_ulps(float(x), float(y)) == 3
 
 
 def test_opposite_sign_definition():
