@@ -4,7 +4,8 @@ Each row is (convention, keyword arguments, the exception type the framework rai
 expected types were read from the frameworks' source and `../shared/rprop-semantics.md`; the
 `*_matches_the_framework` tests check every row against the real package, so a row that stops
 being true fails. A framework that fails only at its first `step()` counts: the real optimizer
-is built and stepped once.
+is built and stepped once. (When each one fails — construction or step N — is checked in
+tests/test_edge_cases.py.) NumPy arrays stand for tensors: the oracles convert them.
 """
 
 from __future__ import annotations
@@ -27,6 +28,10 @@ TORCH_CASES = [
     ({"lr": "0.1"}, TypeError),
     ({"lr": None}, TypeError),
     ({"lr": np.array([0.1, 0.2], dtype=np.float32)}, ValueError),
+    ({"lr": np.array([], dtype=np.float32)}, ValueError),
+    ({"lr": np.array(-0.1, dtype=np.float32)}, ValueError),
+    ({"lr": [0.1]}, TypeError),                   # a list is no tensor: `0.0 <= [0.1]`
+    ({"capturable": True}, AssertionError),       # CPU parameters: raised by the first step()
     ({"etas": (1.0, 1.2)}, ValueError),
     ({"etas": (0.5, 1.0)}, ValueError),
     ({"etas": (0.0, 1.2)}, ValueError),
@@ -65,7 +70,17 @@ MINDSPORE_CASES = [
     ({"step_sizes": (1e-6, 50)}, TypeError),
     ({"step_sizes": (0, 50.0)}, TypeError),
     ({"learning_rate": -0.1}, ValueError),
-    ({"learning_rate": "0.1"}, ValueError),
+    ({"learning_rate": "0.1"}, ValueError),       # iterated: float(".") fails
+    ({"learning_rate": ""}, RuntimeError),        # an empty schedule: step 1 has no value
+    ({"learning_rate": []}, RuntimeError),
+    ({"learning_rate": ()}, RuntimeError),
+    ({"learning_rate": [[0.1, 0.2]]}, ValueError),  # built, but step 1 cannot call it
+    ({"learning_rate": [0.1, "x"]}, ValueError),
+    ({"learning_rate": float("nan")}, ValueError),
+    ({"learning_rate": float("inf")}, ValueError),
+    ({"learning_rate": np.float32(0.1)}, TypeError),  # neither int nor float (np.float64 is a float)
+    ({"learning_rate": np.float16(0.1)}, TypeError),
+    ({"learning_rate": np.int64(1)}, TypeError),
     ({"learning_rate": None}, TypeError),
     ({"learning_rate": np.ones((2, 2), dtype=np.float32)}, ValueError),
     ({"weight_decay": -0.1}, ValueError),
@@ -82,6 +97,12 @@ EXPERIMENTAL_CASES = [
     ({"lr": "0.1"}, TypeError),
     ({"lr": None}, TypeError),
     ({"lr": np.array([0.1, 0.2], dtype=np.float32)}, ValueError),
+    ({"lr": np.array([0.1], dtype=np.float32)}, ValueError),  # one element, but not 0-d (torch accepts it)
+    ({"lr": np.array(-0.1, dtype=np.float32)}, ValueError),
+    ({"lr": np.float32(0.1)}, TypeError),
+    ({"lr": float("nan")}, ValueError),
+    ({"lr": float("inf")}, ValueError),
+    ({"lr": [0.1]}, TypeError),
     ({"etas": (1, 1.2)}, TypeError),
     ({"etas": (0.0, 1.2)}, ValueError),
     ({"etas": (1.0, 1.2)}, ValueError),

@@ -16,11 +16,11 @@ params, state = opt.step({"w": w}, {"w": grad}, state)
 
 from .conventions import (BY_NAME, CONVENTIONS, MINDSPORE, MINDSPORE_DOC, MINDSPORE_EXPERIMENTAL,
                           TORCH, Convention, make)
-from .optimizer import Hyper, Rprop, State
+from .optimizer import Hyper, Rprop, State, StepLimit
 from .precision import BFLOAT16, Plan, plan_for
 from .switches import Switches
 
 __all__ = [
     "BFLOAT16", "BY_NAME", "CONVENTIONS", "Convention", "Hyper", "MINDSPORE", "MINDSPORE_DOC",
-    "MINDSPORE_EXPERIMENTAL", "Plan", "Rprop", "State", "Switches", "TORCH", "make", "plan_for",
+    "MINDSPORE_EXPERIMENTAL", "Plan", "Rprop", "State", "StepLimit", "Switches", "TORCH", "make", "plan_for",
 ]

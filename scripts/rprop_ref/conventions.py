@@ -5,18 +5,27 @@ constructor (after `params`) and validates them in the framework's order, raisin
 exception type for the same bad input. Where a framework only fails at its first `step()`
 (torch and MindSpore experimental do not look at `step_sizes`, or at a third `etas` entry,
 until then), the reference fails at construction with the same exception type: no optimizer
-is built from arguments that cannot step.
+is built from arguments that cannot step. The exceptions are arguments with which the
+framework *can* step a number of times, or whose failure depends on the device: these give a
+`StepLimit` (`Hyper.step_limit`), and the reference raises at the same step as the framework
+(a MindSpore learning-rate schedule that runs out; torch's `capturable=True` on CPU).
+
+The NumPy stand-in for a framework tensor (a one-element `lr`, a MindSpore schedule) is any
+array-like that is not a Python list, tuple, string or number: a NumPy array or an object with
+`__array__`, such as a CPU `torch.Tensor` (read through `np.asarray`, without importing torch).
 """
 
 from __future__ import annotations
 
+import math
 import numbers
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
 
-from .optimizer import Hyper, Rprop
+from .optimizer import Hyper, Rprop, StepLimit
 from .switches import Switches
 
 
@@ -40,9 +49,11 @@ class Convention:
 
 def torch_arguments(lr=1e-2, etas=(0.5, 1.2), step_sizes=(1e-6, 50), *, capturable=False,
                     foreach=None, maximize=False, differentiable=False) -> Hyper:
-    """`torch.optim.Rprop` 2.x. `capturable`, `foreach` and `differentiable` select kernels
-    whose results are identical on CPU; they are accepted and change nothing here."""
-    lr = _torch_scalar_lr(lr)
+    """`torch.optim.Rprop` 2.x. `foreach` and `differentiable` select kernels whose results are
+    identical on CPU; they are accepted and change nothing here. `capturable=True` is accepted,
+    but its first step raises `AssertionError`: the parameters (NumPy: CPU) are not on a device
+    that supports CUDA graphs (`torch/optim/rprop.py`, checked in both kernels)."""
+    lr = _torch_lr(lr)
     if not lr >= 0.0:  # torch: `if not 0.0 <= lr` (so NaN is rejected too)
         raise ValueError(f"torch.optim.Rprop: invalid learning rate {lr}: lr must be >= 0")
     etaminus, etaplus = _pair(etas, "etas", torch_like=True)
@@ -51,15 +62,24 @@ def torch_arguments(lr=1e-2, etas=(0.5, 1.2), step_sizes=(1e-6, 50), *, capturab
                          "they must satisfy 0 < etaminus < 1 < etaplus")
     step_min, step_max = _pair(step_sizes, "step_sizes", torch_like=True)
     return Hyper(float(lr), float(etaminus), float(etaplus), float(step_min), float(step_max),
-                 maximize=bool(maximize))
+                 maximize=bool(maximize), step_limit=CAPTURABLE_ON_CPU if capturable else None)
+
+
+# torch 2.13 `_single_tensor_rprop` / `_multi_tensor_rprop`: `if capturable:` each parameter must
+# be on one of `_get_capturable_supported_devices()`, checked when it is first updated.
+CAPTURABLE_ON_CPU = StepLimit(0, AssertionError, (
+    "torch.optim.Rprop: capturable=True needs parameters and state on a device that supports CUDA "
+    "graphs (torch 2.13: cuda, xpu, hpu, privateuseone, xla); these are CPU (NumPy) arrays, so the "
+    "first step() fails. Use capturable=False on CPU."))
 
 
 def mindspore_arguments(learning_rate=0.1, etas=(0.5, 1.2), step_sizes=(1e-6, 50.),
                         weight_decay=0.) -> Hyper:
     """`mindspore.nn.Rprop` (2.10). `learning_rate` may be a number, a 0-d array, or a 1-d
-    sequence/array (a dynamic learning rate): Rprop reads it only at step 1, so only its first
-    value matters. `etas` and `step_sizes` must be tuples of `float`."""
-    lr = _mindspore_learning_rate(learning_rate)
+    iterable/array (a dynamic learning rate): Rprop reads it only at step 1, so only its first
+    value matters, but a schedule of N values cannot take step N+1. `etas` and `step_sizes`
+    must be tuples of `float`."""
+    lr, lr_limit = _mindspore_learning_rate(learning_rate)
     weight_decay = _mindspore_weight_decay(weight_decay)
     if not isinstance(etas, tuple):
         raise TypeError(f"mindspore.nn.Rprop: etas must be a tuple, got {type(etas).__name__}")
@@ -84,16 +104,14 @@ def mindspore_arguments(learning_rate=0.1, etas=(0.5, 1.2), step_sizes=(1e-6, 50
     _require_type(step_sizes[0], float, "step_sizes[0]")
     _require_type(step_sizes[1], float, "step_sizes[1]")
     return Hyper(lr, float(etaminus), float(etaplus), float(step_sizes[0]), float(step_sizes[1]),
-                 weight_decay=weight_decay)
+                 weight_decay=weight_decay, step_limit=lr_limit)
 
 
 def mindspore_experimental_arguments(lr=1e-2, etas=(0.5, 1.2), step_sizes=(1e-6, 50), *,
                                      maximize=False) -> Hyper:
-    """`mindspore.experimental.optim.Rprop` (2.10): torch's arguments, but `lr` must be > 0
-    and `etas[0]` a float."""
-    lr = _torch_scalar_lr(lr, framework="mindspore.experimental.optim.Rprop")
-    if not lr > 0.0:
-        raise ValueError(f"mindspore.experimental.optim.Rprop: lr must be > 0, got {lr}")
+    """`mindspore.experimental.optim.Rprop` (2.10): torch's arguments, but `lr` must be a
+    finite number > 0 or a 0-d tensor > 0, and `etas[0]` a float."""
+    lr = _experimental_lr(lr)
     framework = "mindspore.experimental.optim.Rprop"
     etaplus = _index(etas, 1, "etas", framework)  # MindSpore checks etas[1] first, then etas[0]
     if not _is_real(etaplus):
@@ -149,15 +167,54 @@ def _is_real(x) -> bool:
     return isinstance(x, (numbers.Real, np.number)) and not isinstance(x, np.complexfloating)
 
 
-def _torch_scalar_lr(lr, framework="torch.optim.Rprop") -> float:
-    """A number or a one-element array (torch's one-element Tensor lr)."""
-    if isinstance(lr, np.ndarray):
-        if lr.size != 1:
-            raise ValueError(f"{framework}: an array lr must have exactly one element, got {lr.size}")
-        lr = lr.reshape(()).item()
-    if not _is_real(lr):
-        raise TypeError(f"{framework}: lr must be a real number, got {type(lr).__name__}")
-    return lr
+def _tensor(x) -> np.ndarray | None:
+    """`x` as an array if it stands for a framework tensor (see the module docstring), else None.
+    NumPy scalars are numbers, not tensors (both frameworks tell them apart from tensors)."""
+    if isinstance(x, (str, bytes, list, tuple, np.generic)) or not (
+            isinstance(x, np.ndarray) or hasattr(x, "__array__")):
+        return None
+    array = np.asarray(x)
+    if array.dtype.kind not in "biuf":
+        raise TypeError(f"a learning rate tensor must hold real numbers, got dtype {array.dtype}")
+    return array
+
+
+def _torch_lr(lr):
+    """torch: a number, or a tensor of exactly one element of any shape (`Rprop.__init__`:
+    "Tensor lr must be 1-element"; `_to_scalar` squeezes it). The tensor's own dtype is kept:
+    a float32 tensor seeds float64 parameters with float32(lr), as `torch.full_like` does."""
+    if _is_real(lr):
+        return lr
+    tensor = _tensor(lr)
+    if tensor is None:  # torch: `0.0 <= lr` raises TypeError for lists, tuples, strings, None
+        raise TypeError(f"torch.optim.Rprop: lr must be a real number or a one-element tensor, "
+                        f"got {type(lr).__name__}")
+    if tensor.size != 1:
+        raise ValueError(f"torch.optim.Rprop: a tensor lr must have exactly one element, got {tensor.size}")
+    return tensor.reshape(()).item()
+
+
+def _experimental_lr(lr) -> float:
+    """MindSpore experimental: `check_not_less_than_without_equal(lr)` (`lr <= 0` → ValueError,
+    before any type check), then `Optimizer._build_single_lr`: an int or float (not a NumPy
+    float32/int64, which raise TypeError; NaN and inf raise ValueError) or a 0-d tensor (a
+    one-element 1-d tensor raises ValueError, unlike torch)."""
+    framework = "mindspore.experimental.optim.Rprop"
+    tensor = _tensor(lr)
+    if tensor is not None and tensor.ndim != 0:  # `lr <= 0` is ambiguous, or the tensor not 0-d
+        raise ValueError(f"{framework}: a tensor lr must be 0-d (a scalar tensor), got shape {tensor.shape}")
+    value = lr if tensor is None else tensor.item()
+    if not _is_real(value):
+        raise TypeError(f"{framework}: lr must be a real number or a 0-d tensor, got {type(lr).__name__}")
+    if value <= 0:
+        raise ValueError(f"{framework}: lr must be > 0, got {value}")
+    if tensor is not None:
+        return float(np.float32(value))
+    if not isinstance(lr, (int, float)):
+        raise TypeError(f"{framework}: lr must be an int, float or tensor, got {type(lr).__name__}")
+    if not math.isfinite(lr):
+        raise ValueError(f"{framework}: lr must be finite, got {lr}")
+    return float(lr)
 
 
 def _pair(values, what: str, torch_like: bool):
@@ -195,31 +252,40 @@ def _require_type(value, types, what: str, framework: str = "mindspore.nn.Rprop"
                         f"({value!r}); write e.g. 50.0, not 50")
 
 
-def _mindspore_learning_rate(learning_rate) -> float:
-    """The step-1 learning rate from a number, 0-d array or 1-d schedule (MindSpore
-    optimizer.py `_preprocess_single_lr`; a schedule is read at global step 0)."""
-    if isinstance(learning_rate, (bool, int, float, np.integer, np.floating)):
+def _mindspore_learning_rate(learning_rate) -> tuple[float, StepLimit | None]:
+    """The step-1 learning rate, and how many steps it allows (MindSpore optimizer.py
+    `_preprocess_single_lr`; a schedule is gathered at index `global_step`, so a schedule of N
+    values raises RuntimeError at step N+1, and an empty one at step 1)."""
+    framework = "mindspore.nn.Rprop"
+    if isinstance(learning_rate, (int, float)):  # bool is an int, np.float64 a float; np.float32 neither
         value = float(learning_rate)
-        if not value >= 0.0:
-            raise ValueError(f"mindspore.nn.Rprop: learning_rate must be >= 0, got {value}")
-        return float(np.float32(value))
-    if isinstance(learning_rate, str):
-        raise ValueError("mindspore.nn.Rprop: learning_rate must be a number or a sequence of "
-                         f"numbers, got the string {learning_rate!r}")
-    if isinstance(learning_rate, np.ndarray) or _is_iterable(learning_rate):
+        if not (math.isfinite(value) and value >= 0.0):  # validator.check_non_negative_float
+            raise ValueError(f"{framework}: learning_rate must be a finite number >= 0, got {value}")
+        return float(np.float32(value)), None
+    tensor = _tensor(learning_rate)
+    if tensor is not None:
+        if tensor.ndim == 0:  # a constant; MindSpore does not check its sign
+            return float(tensor.astype(np.float32)), None
+        if tensor.ndim > 1:
+            raise ValueError(f"{framework}: a learning_rate tensor must have 0 or 1 dimensions, got {tensor.ndim}")
+        schedule = tensor.astype(np.float32)
+    elif isinstance(learning_rate, Iterable):  # a string too: "25" is the schedule [2.0, 5.0]
         try:
-            schedule = np.asarray(list(np.asarray(learning_rate).reshape(-1))
-                                  if np.ndim(learning_rate) == 0 else learning_rate, dtype=np.float32)
+            schedule = np.array(list(learning_rate)).astype(np.float32)  # MindSpore's own conversion
         except (TypeError, ValueError) as err:
-            raise ValueError(f"mindspore.nn.Rprop: learning_rate schedule must hold numbers: {err}") from None
-        if schedule.ndim > 1:
-            raise ValueError("mindspore.nn.Rprop: a learning_rate array must have 0 or 1 "
-                             f"dimensions, got {schedule.ndim}")
-        if schedule.size == 0:
-            raise ValueError("mindspore.nn.Rprop: a learning_rate schedule must not be empty")
-        return float(schedule.reshape(-1)[0])
-    raise TypeError("mindspore.nn.Rprop: learning_rate must be a number or a sequence of numbers, "
-                    f"got {type(learning_rate).__name__}")
+            raise type(err)(f"{framework}: learning_rate schedule {learning_rate!r} must hold numbers: {err}") from None
+        if schedule.ndim != 1:  # a nested list: MindSpore builds, then its first step fails
+            return float("nan"), StepLimit(0, ValueError, (
+                f"{framework}: learning_rate schedule {learning_rate!r} has {schedule.ndim} dimensions; "
+                "MindSpore accepts it but cannot call it at step 1 (\"The object is not callable\")"))
+    else:
+        raise TypeError(f"{framework}: learning_rate must be an int, float, tensor or iterable, got "
+                        f"{type(learning_rate).__name__} (NumPy scalars other than float64 are refused)")
+    n = schedule.size
+    return (float(schedule[0]) if n else float("nan")), StepLimit(n, RuntimeError, (
+        f"{framework}: the learning_rate schedule has {n} value{'' if n == 1 else 's'}, one per step, so step {n + 1} has "
+        f"none (MindSpore's Gather raises RuntimeError: index {n} out of range). Rprop reads only "
+        "the first value: pass a number to take any number of steps."))
 
 
 def _mindspore_weight_decay(weight_decay) -> float:
@@ -231,10 +297,3 @@ def _mindspore_weight_decay(weight_decay) -> float:
         raise ValueError(f"mindspore.nn.Rprop: weight_decay must be >= 0, got {weight_decay}")
     return weight_decay
 
-
-def _is_iterable(x) -> bool:
-    try:
-        iter(x)
-    except TypeError:
-        return False
-    return True

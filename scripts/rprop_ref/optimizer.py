@@ -13,6 +13,22 @@ from .switches import Switches
 
 
 @dataclass(frozen=True)
+class StepLimit:
+    """The framework builds the optimizer, but cannot update a parameter more than `steps` times:
+    the next `step()` raises `error(message)` and changes nothing.
+
+    Used for MindSpore's learning-rate schedules (a list of N values is gathered at index
+    `global_step`, so step N+1 raises `RuntimeError`; `mindspore/nn/optim/optimizer.py`
+    `_IteratorLearningRate`) and for torch's `capturable=True` on CPU (`AssertionError` from
+    `torch/optim/rprop.py` `_single_tensor_rprop` / `_multi_tensor_rprop` at the first step).
+    """
+
+    steps: int
+    error: type[Exception]
+    message: str
+
+
+@dataclass(frozen=True)
 class Hyper:
     """Validated hyper-parameters, the same fields for every convention.
 
@@ -25,6 +41,7 @@ class Hyper:
         step_max: upper clamp of Δ.
         weight_decay: L2 coefficient added to the gradient (MindSpore `nn.Rprop` only).
         maximize: ascend instead of descend (torch and MindSpore experimental only).
+        step_limit: how many steps the framework can take with these arguments (`None`: any).
     """
 
     lr: float
@@ -34,6 +51,7 @@ class Hyper:
     step_max: float
     weight_decay: float = 0.0
     maximize: bool = False
+    step_limit: StepLimit | None = None
 
 
 @dataclass(frozen=True)
@@ -79,6 +97,7 @@ class Rprop:
         """One optimizer step. Returns new params and state; never modifies its inputs."""
         self._check_params(params)
         self._check_grads(params, grads, state)
+        self._check_step_limit(grads, state)
         new_params, step, prev, step_size = {}, {}, {}, {}
         for name, param in params.items():
             grad = grads[name]
@@ -126,6 +145,11 @@ class Rprop:
             if not isinstance(p, np.ndarray):
                 raise TypeError(f"parameter {name!r} must be a numpy array, got {type(p).__name__}")
             plan_for(self.switches.precision, p.dtype, p.shape)
+
+    def _check_step_limit(self, grads, state):
+        limit = self.hyper.step_limit
+        if limit is not None and any(state.step[n] >= limit.steps for n, g in grads.items() if g is not None):
+            raise limit.error(limit.message)
 
     def _check_grads(self, params, grads, state):
         if not isinstance(grads, Mapping) or set(grads) != set(params):
