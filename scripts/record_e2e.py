@@ -167,8 +167,9 @@ def compare_losses(fresh: list[float], recorded: list[float], part: int) -> dict
 
 
 def machine() -> dict:
-    """Where a recording is made: CPU model, torch's instruction-set level and thread count (as
-    set for the recording), MindSpore's thread count, library versions. Imports both frameworks."""
+    """Where a recording is made: CPU model, kernel-steering environment variables, torch's
+    instruction-set level and thread count (as set for the recording), MindSpore's thread count,
+    library versions. Imports both frameworks."""
     import mindspore
     import torch
 
@@ -181,6 +182,8 @@ def machine() -> dict:
                 break
     return {
         "cpu_model": model,
+        # Set by hand, these choose other kernels on the same CPU (see portability_settings).
+        "kernel_env": {k: os.environ[k] for k in KERNEL_ENV if k in os.environ},
         "torch_cpu_capability": torch.backends.cpu.get_cpu_capability(),
         "torch_num_threads": torch.get_num_threads(),
         "mindspore_runtime_num_threads": mindspore.get_context("runtime_num_threads"),

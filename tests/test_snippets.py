@@ -217,8 +217,10 @@ def test_reference_replays_torch_gradients_bit_for_bit(replay_files):
 #   gradients into MindSpore's optimizers and into the reference), every summary number of e2e.json
 #   recomputed from the lists recorded in it, everything in it that does not come from a native
 #   forward/backward pass (steps, versions, replay results, the bound, the reports), and the gradient
-#   *signs*: they decide Rprop's steps, so equal signs mean bit-identical parameters;
-# - exact on the recording machine only (same `machine` block: CPU model, torch's instruction-set
+#   *signs* except at rounding-noise components (_compare_native): they decide Rprop's steps, so
+#   equal signs mean bit-identical parameters;
+# - exact on the recording machine only (same `machine` block: CPU model, kernel-steering
+#   environment variables such as MKL_ENABLE_INSTRUCTIONS, torch's instruction-set
 #   level, thread counts, versions): the whole file, byte for byte, and the native losses;
 # - within `portability.bound_ulps` float32 ulps, on another machine: the native losses. MKL (torch's
 #   sgemm) picks its kernels by CPU model, so the same torch build rounds a few losses differently on
