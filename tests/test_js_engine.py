@@ -99,7 +99,7 @@ def outcome(convention: str, kwargs: dict) -> dict:
     try:
         opt = rprop_ref.make(convention, **kwargs)
         opt.step(w, g, opt.init(w))
-    except (TypeError, ValueError, IndexError) as err:
+    except (TypeError, ValueError, IndexError, RuntimeError, AssertionError) as err:
         return {"expect": type(err).__name__}
     return {"expect": None, "hyper": hyper_json(opt.hyper)}
 
@@ -184,7 +184,7 @@ def record(convention, kwargs, params, grads_per_step) -> dict:
         run["steps"].append(step)
         try:
             params, state = opt.step(params, grads, state)
-        except (TypeError, ValueError) as err:
+        except (TypeError, ValueError, RuntimeError, AssertionError) as err:  # incl. a StepLimit
             step["error"] = type(err).__name__
             break
         step["expect"] = {n: {"param": bits(params[n]), "stepSize": bits(state.step_size[n]),
