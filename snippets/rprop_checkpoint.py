@@ -1,0 +1,245 @@
+"""Convert Rprop optimizer state between torch.optim.Rprop and MindSpore's two Rprop optimizers.
+
+Copy this file next to your code. It needs NumPy, plus torch and/or MindSpore for the functions
+that touch them (imported inside those functions only).
+
+    torch_to_mindspore(state_dict, names, target)  torch state_dict -> {MindSpore name: array}
+    load_into_mindspore(optimizer, converted)       set it into a live MindSpore optimizer, strictly
+    mindspore_to_torch(ms_state, names, target, param_groups)  -> a torch Rprop state_dict
+
+What is carried over: each parameter's `prev` (last gradient, zeroed after a sign flip) and
+`step_size`, bit for bit in the parameter dtype, and the step counter. MindSpore names them
+`prev.NAME` and `step_size.NAME`; its one counter is `global_step` (int32, shape (1,)) in
+`mindspore.nn.Rprop` and `step_t` (int32, shape ()) in `mindspore.experimental.optim.Rprop`.
+nn.Rprop also saves `learning_rate` (float32, shape ()). With these, training continues
+bit-identically in the other framework (same hyper-parameters, same gradients).
+
+What is not carried over, and why that is safe or refused:
+- torch counts steps per parameter; MindSpore has one counter, used only to seed every step size
+  from the learning rate when it reaches 1. torch never reads `step` in its arithmetic, so the
+  counter becomes the largest per-parameter count (nothing is re-seeded, the continuation is
+  exact); going back, every parameter gets the counter's value.
+- A torch parameter that never had a gradient has no state, and MindSpore cannot seed it later
+  (its counter is past 1): refused, unless `unstepped="seed"` (see torch_to_mindspore).
+- Hyper-parameters (lr, etas, step_sizes, maximize) are not state in MindSpore: build the
+  MindSpore optimizer with torch's values (and weight_decay=0.0); torch's come from `param_groups`.
+- Other optimizers, bfloat16/complex parameters, float16 into experimental.optim.Rprop (which
+  does not run float16) and maximize=True into nn.Rprop (which has no maximize) are refused.
+"""
+from __future__ import annotations
+
+import os
+
+import numpy as np
+
+COUNTER = {"nn": "global_step", "experimental": "step_t"}
+COUNTER_SHAPE = {"nn": (1,), "experimental": ()}
+RPROP_STATE = {"step", "prev", "step_size"}
+
+
+class CheckpointError(ValueError):
+    """The input cannot be converted; the message says what is wrong and what to do."""
+
+
+def _check_target(target):
+    if target not in COUNTER:
+        raise CheckpointError(f"unknown target {target!r}: use 'nn' (mindspore.nn.Rprop) or "
+                              "'experimental' (mindspore.experimental.optim.Rprop)")
+
+
+def _check_names(names, count, what):
+    names = list(names)
+    if len(names) != count or len(set(names)) != len(names) or not all(isinstance(n, str) for n in names):
+        raise CheckpointError(f"names: {len(names)} given ({names!r}), but {what} has {count} "
+                              "parameters: give one distinct name per parameter, in its order")
+    return names
+
+
+def _flat_params(param_groups):
+    return [p for group in param_groups for p in group["params"]]
+
+
+def torch_to_mindspore(state_dict, names, target="nn", *, params=None, unstepped="refuse"):
+    """torch.optim.Rprop.state_dict() -> {name: NumPy array} as MindSpore's `target` optimizer
+    stores it for parameters named `names` (in the torch optimizer's parameter order): `prev.NAME`,
+    `step_size.NAME`, the counter, and for nn also `learning_rate`. `state_dict` is not modified.
+
+    params: optional {name: tensor or array} of the model's weights; they are added under their
+    names (as `mindspore.save_checkpoint(optimizer)` stores them) and their shapes checked.
+    unstepped="seed": a parameter without state (it never had a gradient) gets what torch gives it
+    at its first gradient, prev = 0 and step_size = its group's lr (needs `params` for shape and
+    dtype). MindSpore feeds it zero gradients meanwhile, which keep exactly that state, so its
+    first real gradient steps as in torch.
+    """
+    _check_target(target)
+    groups, state = state_dict.get("param_groups"), state_dict.get("state")
+    if not isinstance(groups, list) or not isinstance(state, dict):
+        raise CheckpointError("state_dict must be torch.optim.Rprop.state_dict(): a dict with "
+                              "'state' and 'param_groups'")
+    order = _flat_params(groups)
+    names = _check_names(names, len(order), "the state_dict")
+    for group in groups:
+        if "etas" not in group or "step_sizes" not in group:
+            raise CheckpointError(f"not a torch.optim.Rprop state_dict: its param_groups have keys "
+                                  f"{sorted(k for k in group if k != 'params')}, Rprop's have 'etas' "
+                                  "and 'step_sizes'")
+        if target == "nn" and group.get("maximize", False):
+            raise CheckpointError("maximize=True cannot go to mindspore.nn.Rprop, which has no "
+                                  "maximize: use target='experimental' (build it with maximize=True)")
+    state = {i: entry for i, entry in state.items() if entry}   # {} when opt.state[p] was read
+    for i, entry in state.items():
+        if set(entry) != RPROP_STATE:
+            raise CheckpointError(f"not torch.optim.Rprop state: parameter {i} has {sorted(entry)}, "
+                                  f"Rprop keeps {sorted(RPROP_STATE)}")
+    if unstepped not in ("refuse", "seed"):
+        raise CheckpointError(f"unstepped={unstepped!r}: use 'refuse' or 'seed'")
+    weights = None
+    if params is not None:
+        if set(params) != set(names):
+            raise CheckpointError(f"params has {sorted(params)}, expected the names {sorted(names)}")
+        weights = {n: _numpy(params[n]) for n in names}
+    if len({float(g["lr"]) for g in groups}) > 1 and target == "nn":
+        raise CheckpointError("the param groups have different lr: this converter writes nn.Rprop's "
+                              "one `learning_rate`; use one lr (it only matters before step 1)")
+    out, steps = {}, []
+    for index, name in zip(order, names):
+        group = next(g for g in groups if index in g["params"])
+        if index not in state:
+            if unstepped == "refuse" or weights is None:
+                raise CheckpointError(
+                    f"parameter {name!r} has no torch state yet (it never had a gradient). MindSpore "
+                    "seeds step sizes only at its shared counter's step 1, so it could not seed it "
+                    "later: step torch once with gradients for every parameter, or pass "
+                    "unstepped='seed' with params={name: weight} (prev=0, step_size=lr, as torch "
+                    "would start it)")
+            prev = np.zeros_like(weights[name])
+            step_size = np.full_like(weights[name], float(group["lr"]))
+        else:
+            entry = state[index]
+            prev, step_size = _numpy(entry["prev"]), _numpy(entry["step_size"])
+            steps.append(int(float(entry["step"])))
+        if prev.shape != step_size.shape or prev.dtype != step_size.dtype:
+            raise CheckpointError(f"{name!r}: prev {prev.shape} {prev.dtype} and step_size "
+                                  f"{step_size.shape} {step_size.dtype} differ: the state is corrupt")
+        if weights is not None and (weights[name].shape, weights[name].dtype) != (prev.shape, prev.dtype):
+            raise CheckpointError(f"{name!r}: the weight is {weights[name].shape} {weights[name].dtype}"
+                                  f" but its state is {prev.shape} {prev.dtype}: wrong params or names")
+        if target == "experimental" and prev.dtype == np.float16:
+            raise CheckpointError(f"{name!r} is float16, which mindspore.experimental.optim.Rprop "
+                                  "does not run: use target='nn' or float32 parameters")
+        out[f"prev.{name}"], out[f"step_size.{name}"] = prev, step_size
+    counter = max(steps, default=0)
+    out[COUNTER[target]] = np.full(COUNTER_SHAPE[target], counter, np.int32)
+    if target == "nn":
+        out["learning_rate"] = np.array(float(groups[0]["lr"]), np.float32)
+    return {**(weights or {}), **out}
+
+
+def _numpy(value):
+    """A fresh NumPy copy of a torch tensor, MindSpore Tensor/Parameter or array."""
+    if hasattr(value, "asnumpy"):
+        return value.asnumpy().copy()
+    if hasattr(value, "detach"):
+        import torch
+        if value.dtype == torch.bfloat16 or value.is_complex():
+            raise CheckpointError(f"{value.dtype} tensors are not converted: MindSpore's Rprop does "
+                                  "not run bfloat16 on CPU, nor complex parameters")
+        return value.detach().cpu().numpy().copy()
+    return np.array(value, copy=True)
+
+
+def load_into_mindspore(optimizer, converted):
+    """Set `converted` (from torch_to_mindspore) into a live MindSpore Rprop optimizer, by exact
+    Parameter name. Every state Parameter of the optimizer must be given (weights: all or none),
+    every given key must be one of the optimizer's, and shapes and dtypes must match; all of this is
+    checked before anything is written. Unlike `mindspore.load_param_into_net` it never loads
+    `prev.w` into `w`, skips nothing, and does not share memory with `converted`."""
+    import mindspore as ms
+    every = dict(optimizer.parameters_dict())
+    weights = {p.name for p in optimizer.parameters}
+    required = set(every) - weights
+    given = set(converted)
+    problems = []
+    if required - given:
+        problems.append(f"missing {sorted(required - given)}")
+    if given - set(every):
+        problems.append(f"not in this optimizer {sorted(given - set(every))}")
+    if given & weights and given & weights != weights:
+        problems.append(f"weights given for {sorted(given & weights)} only: give all or none")
+    for key in sorted(given & set(every)):
+        have = every[key]
+        array = np.asarray(converted[key])
+        dtype = ms.dtype_to_nptype(have.dtype)
+        if array.shape != tuple(have.shape) or array.dtype != dtype:
+            problems.append(f"{key}: given {array.shape} {array.dtype}, the optimizer has "
+                            f"{tuple(have.shape)} {np.dtype(dtype)}")
+    if problems:
+        raise CheckpointError(f"cannot load into {type(optimizer).__name__} (nothing was written): "
+                              + "; ".join(problems) + ". Convert for this optimizer's target and "
+                              "parameter names, dtypes and shapes")
+    for key in sorted(given):
+        every[key].set_data(ms.Tensor(np.array(converted[key], copy=True)))
+
+
+def mindspore_to_torch(ms_state, names, target="nn", param_groups=None):
+    """MindSpore Rprop state -> a state_dict for torch.optim.Rprop.load_state_dict.
+
+    ms_state: {name: array or Tensor/Parameter} (optimizer.parameters_dict(), a dict of asnumpy()
+    arrays, or mindspore.load_checkpoint's result) or a checkpoint file path. Extra keys (the
+    weights) are ignored. names: the MindSpore parameter names in the torch optimizer's order.
+    param_groups: the param_groups of the torch optimizer that will load the state (required:
+    load_state_dict overwrites its hyper-parameters with these, and MindSpore stores none; from
+    `optimizer.param_groups` the shapes are checked too). A counter of 0 (never stepped) gives an
+    empty state, so torch seeds from lr as MindSpore would; otherwise every parameter gets
+    step = counter.
+    """
+    import torch
+    _check_target(target)
+    if param_groups is None:
+        raise CheckpointError("param_groups is required: MindSpore stores no lr/etas/step_sizes and "
+                              "torch's load_state_dict replaces the optimizer's with the state_dict's;"
+                              " pass torch_optimizer.param_groups of the optimizer that will load it")
+    if isinstance(ms_state, (str, os.PathLike)):
+        import mindspore as ms
+        ms_state = ms.load_checkpoint(os.fspath(ms_state))
+    order = _flat_params(param_groups)
+    names = _check_names(names, len(order), "param_groups")
+    if target == "nn" and any(g.get("maximize", False) for g in param_groups):
+        raise CheckpointError("nn.Rprop state has no maximize: load it into a torch optimizer "
+                              "with maximize=False")
+    counter_name, other = COUNTER[target], COUNTER["nn" if target == "experimental" else "experimental"]
+    if counter_name not in ms_state:
+        hint = (f"it has {other!r}: pass target={'nn' if other == 'global_step' else 'experimental'!r}"
+                if other in ms_state else "save the whole optimizer (mindspore.save_checkpoint"
+                "(optimizer, ...) or optimizer.parameters_dict())")
+        raise CheckpointError(f"the MindSpore state has no step counter {counter_name!r}; without it "
+                              f"a resume would re-seed every step size from lr: {hint}")
+    missing = [k for n in names for k in (f"prev.{n}", f"step_size.{n}") if k not in ms_state]
+    if missing:
+        raise CheckpointError(f"the MindSpore state lacks {missing}: check names and target "
+                              f"(it has {sorted(ms_state)})")
+    counter = _numpy(ms_state[counter_name])
+    if counter.size != 1 or counter.dtype.kind not in "iu" or int(counter.ravel()[0]) < 0:
+        raise CheckpointError(f"{counter_name} must be one non-negative integer, got {counter!r}")
+    counter = int(counter.ravel()[0])
+    state = {}
+    for index, (name, param) in enumerate(zip(names, order)):
+        prev, step_size = _numpy(ms_state[f"prev.{name}"]), _numpy(ms_state[f"step_size.{name}"])
+        shape, dtype = ((tuple(param.shape), _numpy(param[:0] if param.dim() else param).dtype)
+                        if torch.is_tensor(param) else (prev.shape, prev.dtype))
+        if prev.shape != step_size.shape or prev.shape != shape:
+            raise CheckpointError(f"{name!r}: prev {prev.shape}, step_size {step_size.shape}, torch "
+                                  f"parameter {shape}: the shapes differ; check names and order")
+        if not prev.dtype == step_size.dtype == dtype:  # load_state_dict would cast silently
+            raise CheckpointError(f"{name!r}: prev {prev.dtype}, step_size {step_size.dtype}, torch "
+                                  f"parameter {dtype}: use the same dtype on both sides")
+        if counter:
+            state[index] = {"step": torch.tensor(float(counter), dtype=torch.float32),
+                            "prev": torch.from_numpy(prev), "step_size": torch.from_numpy(step_size)}
+    groups, start = [], 0
+    for group in param_groups:
+        count = len(group["params"])
+        groups.append({**{k: v for k, v in group.items() if k != "params"},
+                       "params": list(range(start, start + count))})
+        start += count
+    return {"state": state, "param_groups": groups}
