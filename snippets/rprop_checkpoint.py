@@ -169,7 +169,7 @@ def load_into_mindspore(optimizer, converted):
     for key in sorted(given & set(every)):
         have = every[key]
         array = np.asarray(converted[key])
-        dtype = ms.dtype_to_nptype(have.dtype)
+        dtype = have.asnumpy().dtype
         if array.shape != tuple(have.shape) or array.dtype != dtype:
             problems.append(f"{key}: given {array.shape} {array.dtype}, the optimizer has "
                             f"{tuple(have.shape)} {np.dtype(dtype)}")
