@@ -13,7 +13,9 @@ ROOT = Path(__file__).resolve().parent.parent
 # The page that shows each runnable file of snippets/. A new snippet must be placed on a page here.
 SNIPPET_PAGES = {"torch_rprop.py": "rprop/", "mindspore_rprop.py": "rprop/",
                  "mindspore_experimental_rprop.py": "port/",
-                 "replay_record_torch.py": "port/", "replay_mindspore.py": "port/"}
+                 "replay_record_torch.py": "port/", "replay_mindspore.py": "port/",
+                 "rprop_checkpoint.py": "port/", "checkpoint_torch_to_mindspore.py": "port/",
+                 "checkpoint_mindspore_to_torch.py": "port/"}
 
 
 def load_hook(name: str):

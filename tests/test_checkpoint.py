@@ -394,3 +394,21 @@ def test_bad_maximize_to_nn_and_float16_to_experimental(stepped):
                                  for n in NAMES])
     with pytest.raises(rc.CheckpointError, match="torch parameter float16: use the same dtype"):
         rc.mindspore_to_torch(ms_states["nn"], NAMES, "nn", sixteen.param_groups)
+
+
+# --- the file itself: copyable ------------------------------------------------------------------
+
+def test_converter_is_standalone_and_short():
+    """Only the standard library and NumPy at import time (torch and MindSpore inside the functions
+    that need them), at most ~300 lines, and a docstring on every public function."""
+    import ast
+    source = (SNIPPETS / "rprop_checkpoint.py").read_text(encoding="utf-8")
+    tree = ast.parse(source)
+    top = {alias.name.split(".")[0] for node in tree.body if isinstance(node, ast.Import)
+           for alias in node.names}
+    top |= {node.module.split(".")[0] for node in tree.body if isinstance(node, ast.ImportFrom)}
+    assert top <= {"__future__", "os", "numpy"}, top
+    assert len(source.splitlines()) <= 300
+    public = [n for n in tree.body if isinstance(n, ast.FunctionDef) and not n.name.startswith("_")]
+    assert {n.name for n in public} == {"torch_to_mindspore", "load_into_mindspore", "mindspore_to_torch"}
+    assert all(ast.get_docstring(n) for n in public) and ast.get_docstring(tree)

@@ -33,6 +33,18 @@ TIMEOUT = 180  # seconds per subprocess; a run takes a few seconds
 TRAINING = {"torch_rprop.py": "torch", "mindspore_rprop.py": "mindspore",
             "mindspore_experimental_rprop.py": "mindspore"}
 REPLAY = {"replay_record_torch.py": "torch", "replay_mindspore.py": "mindspore"}
+# The checkpoint converter (a module, tested in test_checkpoint.py) and its two runnable examples,
+# each with the lines it prints on success.
+CHECKPOINT = {
+    "rprop_checkpoint.py": None,
+    "checkpoint_torch_to_mindspore.py": [
+        "torch: trained 7 steps, saved the checkpoint, continued 5 more",
+        "nn.Rprop: steps 8-12 identical to torch's continuation",
+        "experimental.optim.Rprop: steps 8-12 identical to torch's continuation"],
+    "checkpoint_mindspore_to_torch.py": [
+        "torch after nn.Rprop: steps 8-12 identical to MindSpore's continuation",
+        "torch after experimental.optim.Rprop: steps 8-12 identical to MindSpore's continuation"],
+}
 
 LOSS_LINE = re.compile(r"step (\d+) loss (\S+)")
 
@@ -109,7 +121,26 @@ def replay_files(tmp_path_factory):
 
 
 def test_every_snippet_is_covered():
-    assert sorted(p.name for p in SNIPPETS.iterdir()) == sorted({**TRAINING, **REPLAY})
+    assert sorted(p.name for p in SNIPPETS.iterdir()) == sorted({**TRAINING, **REPLAY, **CHECKPOINT})
+
+
+# --- the checkpoint examples -----------------------------------------------------------------------
+
+@pytest.mark.claim("state.migrate")
+@pytest.mark.parametrize("snippet", sorted(s for s, lines in CHECKPOINT.items() if lines))
+def test_checkpoint_snippet_runs_cleanly(snippet, tmp_path):
+    """Run from an empty directory with `python -I`: exit 0, nothing on stderr, exactly its success
+    lines, no file left behind (the checkpoint goes to a temporary directory) and no __pycache__
+    next to rprop_checkpoint.py (the script turns bytecode writing off)."""
+    oracles.require("torch")
+    oracles.mindspore()
+    before = sorted(p.name for p in SNIPPETS.iterdir())
+    result = _run_snippet(snippet, tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stderr == ""
+    assert result.stdout.splitlines() == CHECKPOINT[snippet]
+    assert list(tmp_path.iterdir()) == []
+    assert sorted(p.name for p in SNIPPETS.iterdir()) == before
 
 
 # --- the training snippets -----------------------------------------------------------------------
