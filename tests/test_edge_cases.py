@@ -39,7 +39,8 @@ def _runs_then_raises(run, steps: int, error: type[Exception], **kwargs) -> list
 # --- 1 and 5: MindSpore learning-rate schedules -----------------------------------------------------
 
 @pytest.mark.claim("lr-schedule.mindspore")
-@pytest.mark.parametrize("schedule", [[0.01, 0.5, 2.0], (0.01, 0.5, 2.0), np.array([0.01, 0.5, 2.0], np.float32)],
+@pytest.mark.parametrize("schedule", [[0.01, 0.5, 2.0], (0.01, 0.5, 2.0),
+                                      np.array([0.01, 0.5, 2.0], np.float32)],
                          ids=["list", "tuple", "1-d tensor"])
 def test_mindspore_schedule_of_n_values_fails_at_step_n_plus_1(schedule):
     """Only the first value is read (steps 1..N equal a constant learning rate), but step N+1 gathers
@@ -101,9 +102,10 @@ def test_mindspore_numpy_scalar_learning_rates(learning_rate, accepted):
     or LearningRateSchedule, but got <class 'numpy.float32'>.`, at construction."""
     oracles.mindspore()
     if accepted:
-        real = oracles.run_mindspore(W, _grads(3), learning_rate=learning_rate)
-        assert first_difference(oracles.run_mindspore(W, _grads(3), learning_rate=float(learning_rate)), real) is None
-        assert first_difference(real, run_reference("mindspore", W, _grads(3), learning_rate=learning_rate)) is None
+        grads = _grads(3)
+        real = oracles.run_mindspore(W, grads, learning_rate=learning_rate)
+        assert first_difference(oracles.run_mindspore(W, grads, learning_rate=float(learning_rate)), real) is None
+        assert first_difference(real, run_reference("mindspore", W, grads, learning_rate=learning_rate)) is None
         return
     for run in _ms_and_ref():
         with pytest.raises(TypeError):

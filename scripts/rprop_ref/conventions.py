@@ -267,13 +267,15 @@ def _mindspore_learning_rate(learning_rate) -> tuple[float, StepLimit | None]:
         if tensor.ndim == 0:  # a constant; MindSpore does not check its sign
             return float(tensor.astype(np.float32)), None
         if tensor.ndim > 1:
-            raise ValueError(f"{framework}: a learning_rate tensor must have 0 or 1 dimensions, got {tensor.ndim}")
+            raise ValueError(f"{framework}: a learning_rate tensor must have 0 or 1 dimensions, "
+                             f"got {tensor.ndim}")
         schedule = tensor.astype(np.float32)
     elif isinstance(learning_rate, Iterable):  # a string too: "25" is the schedule [2.0, 5.0]
         try:
             schedule = np.array(list(learning_rate)).astype(np.float32)  # MindSpore's own conversion
         except (TypeError, ValueError) as err:
-            raise type(err)(f"{framework}: learning_rate schedule {learning_rate!r} must hold numbers: {err}") from None
+            raise type(err)(f"{framework}: learning_rate schedule {learning_rate!r} must hold "
+                            f"numbers: {err}") from None
         if schedule.ndim != 1:  # a nested list: MindSpore builds, then its first step fails
             return float("nan"), StepLimit(0, ValueError, (
                 f"{framework}: learning_rate schedule {learning_rate!r} has {schedule.ndim} dimensions; "
@@ -283,8 +285,9 @@ def _mindspore_learning_rate(learning_rate) -> tuple[float, StepLimit | None]:
                         f"{type(learning_rate).__name__} (NumPy scalars other than float64 are refused)")
     n = schedule.size
     return (float(schedule[0]) if n else float("nan")), StepLimit(n, RuntimeError, (
-        f"{framework}: the learning_rate schedule has {n} value{'' if n == 1 else 's'}, one per step, so step {n + 1} has "
-        f"none (MindSpore's Gather raises RuntimeError: index {n} out of range). Rprop reads only "
+        f"{framework}: the learning_rate schedule has {n} value{'' if n == 1 else 's'}, one per "
+        f"step, so step {n + 1} has none (MindSpore's Gather raises RuntimeError: index {n} out "
+        "of range). Rprop reads only "
         "the first value: pass a number to take any number of steps."))
 
 

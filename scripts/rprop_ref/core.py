@@ -7,7 +7,8 @@ $$
 f &= \begin{cases}\eta^+ & g\,g^{prev} > 0\\ \eta^- & g\,g^{prev} < 0\\ 1 & \text{otherwise}\end{cases}\\
 \Delta &\leftarrow \operatorname{clip}(\Delta\,f,\ \Delta_{min},\ \Delta_{max})\\
 g &\leftarrow 0 \quad\text{where } g\,g^{prev} < 0 \quad\text{(only if zeroing is on: iRprop⁻)}\\
-w &\leftarrow w - \operatorname{sign}(g)\,\Delta, \qquad g^{prev} \leftarrow g \qquad (\operatorname{sign}(\mathrm{NaN}) = 0)
+w &\leftarrow w - \operatorname{sign}(g)\,\Delta, \qquad g^{prev} \leftarrow g
+\qquad (\operatorname{sign}(\mathrm{NaN}) = 0)
 \end{aligned}
 $$
 
