@@ -23,6 +23,8 @@ What is not carried over, and why that is safe or refused:
   (its counter is past 1): refused, unless `unstepped="seed"` (see torch_to_mindspore).
 - Hyper-parameters (lr, etas, step_sizes, maximize) are not state in MindSpore: build the
   MindSpore optimizer with torch's values (and weight_decay=0.0); torch's come from `param_groups`.
+- float64 state converts, but neither MindSpore optimizer computes float64 like torch (nn.Rprop
+  in float32, experimental with float32 lr and etas), so such a continuation is not identical.
 - Other optimizers, bfloat16/complex parameters, float16 into experimental.optim.Rprop (which
   does not run float16) and maximize=True into nn.Rprop (which has no maximize) are refused.
 """
@@ -64,8 +66,8 @@ def torch_to_mindspore(state_dict, names, target="nn", *, params=None, unstepped
     stores it for parameters named `names` (in the torch optimizer's parameter order): `prev.NAME`,
     `step_size.NAME`, the counter, and for nn also `learning_rate`. `state_dict` is not modified.
 
-    params: optional {name: tensor or array} of the model's weights; they are added under their
-    names (as `mindspore.save_checkpoint(optimizer)` stores them) and their shapes checked.
+    params: optional {MindSpore name: tensor or array} of the model's weights; they are added under
+    their names (as `mindspore.save_checkpoint(optimizer)` stores them) and their shapes checked.
     unstepped="seed": a parameter without state (it never had a gradient) gets what torch gives it
     at its first gradient, prev = 0 and step_size = its group's lr (needs `params` for shape and
     dtype). MindSpore feeds it zero gradients meanwhile, which keep exactly that state, so its
@@ -87,6 +89,9 @@ def torch_to_mindspore(state_dict, names, target="nn", *, params=None, unstepped
             raise CheckpointError("maximize=True cannot go to mindspore.nn.Rprop, which has no "
                                   "maximize: use target='experimental' (build it with maximize=True)")
     state = {i: entry for i, entry in state.items() if entry}   # {} when opt.state[p] was read
+    if set(state) - set(order):
+        raise CheckpointError(f"state for parameters {sorted(set(state) - set(order))} that no "
+                              "param_group lists: the state_dict is inconsistent")
     for i, entry in state.items():
         if set(entry) != RPROP_STATE:
             raise CheckpointError(f"not torch.optim.Rprop state: parameter {i} has {sorted(entry)}, "
