@@ -88,7 +88,9 @@ def literal(value):
 def hyper_json(hyper: rprop_ref.Hyper) -> dict:
     return {"lr": number(hyper.lr), "etaminus": number(hyper.etaminus), "etaplus": number(hyper.etaplus),
             "stepMin": number(hyper.step_min), "stepMax": number(hyper.step_max),
-            "weightDecay": number(hyper.weight_decay), "maximize": hyper.maximize}
+            "weightDecay": number(hyper.weight_decay), "maximize": hyper.maximize,
+            "stepLimit": None if hyper.step_limit is None else {
+                "steps": hyper.step_limit.steps, "error": hyper.step_limit.error.__name__}}
 
 
 def outcome(convention: str, kwargs: dict) -> dict:

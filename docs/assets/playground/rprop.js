@@ -24,6 +24,14 @@ export class IndexError extends Error {
   constructor(message) { super(message); this.name = "IndexError"; }
 }
 
+export class RuntimeError extends Error {
+  constructor(message) { super(message); this.name = "RuntimeError"; }
+}
+
+export class AssertionError extends Error {
+  constructor(message) { super(message); this.name = "AssertionError"; }
+}
+
 export const CONVENTIONS = Object.freeze(["torch", "mindspore", "mindspore-experimental", "mindspore-doc"]);
 
 function switches({zeroGradientOnSignFlip = true, sharedStepCounter = false, weightDecayExempt = [],
@@ -75,6 +83,11 @@ function init(sw, params) {
 function step(sw, hyper, params, grads, state) {
   checkParams(sw, params);
   checkGrads(sw, params, grads, state);
+  // optimizer.py `_check_step_limit`: arguments the framework accepts but can step only so often
+  const limit = hyper.stepLimit;
+  if (limit && Object.keys(params).some((name) => grads[name] != null && state.step[name] >= limit.steps)) {
+    throw new limit.error(limit.message);
+  }
   const newParams = {}, steps = {}, prev = {}, stepSize = {};
   for (const [name, param] of Object.entries(params)) {
     if (grads[name] == null) {  // torch: `p.grad is None` leaves the parameter and its state alone
@@ -125,8 +138,8 @@ const FLOAT32_TINY = 2 ** -126;  // the smallest normal float32
 function flushSubnormal(x) { return Math.abs(x) < FLOAT32_TINY ? x * 0 : x; }  // keeps the zero's sign
 function unchanged(x) { return x; }
 
-// np.sign: +0.0 for both zeros, NaN stays NaN.
-function sign(x) { return x > 0 ? 1 : x < 0 ? -1 : x === 0 ? 0 : x; }
+// core.py `sign`: +0.0 for both zeros and for NaN (torch's CPU `sign`, MindSpore's `Sign`).
+function sign(x) { return x > 0 ? 1 : x < 0 ? -1 : 0; }
 
 // np.clip(x, lo, hi) as NumPy computes it: max(x, lo) then min(., hi), a NaN anywhere propagates,
 // and an inverted range (lo > hi) gives hi.
@@ -210,9 +223,12 @@ const ARGUMENTS = {
   "mindspore-doc": mindsporeArguments,
 };
 
-function hyperOf({lr, etaminus, etaplus, stepMin, stepMax, weightDecay = 0, maximize = false}) {
-  return Object.freeze({lr, etaminus, etaplus, stepMin, stepMax, weightDecay, maximize});
+function hyperOf({lr, etaminus, etaplus, stepMin, stepMax, weightDecay = 0, maximize = false, stepLimit = null}) {
+  return Object.freeze({lr, etaminus, etaplus, stepMin, stepMax, weightDecay, maximize, stepLimit});
 }
+
+// optimizer.py `StepLimit`: the framework builds the optimizer but fails at step `steps + 1`.
+const stepLimit = (steps, error, message) => Object.freeze({steps, error, message});
 
 // torch.optim.Rprop 2.x; capturable, foreach and differentiable change nothing on CPU.
 function torchArguments(kwargs) {
@@ -225,14 +241,17 @@ function torchArguments(kwargs) {
     throw new ValueError(`${fw}: invalid etas (${etaminus}, ${etaplus}): they must satisfy 0 < etaminus < 1 < etaplus`);
   }
   const [stepMin, stepMax] = pair(a.step_sizes, "step_sizes", true);
-  return hyperOf({lr, etaminus, etaplus, stepMin, stepMax, maximize: truthy(a.maximize)});
+  // torch 2.13 `_single_tensor_rprop`: capturable=True asserts a CUDA-like device at the first step
+  const limit = truthy(a.capturable) ? stepLimit(0, AssertionError,
+    `${fw}: capturable=True needs parameters on a device that supports CUDA graphs; on CPU the first step() fails`) : null;
+  return hyperOf({lr, etaminus, etaplus, stepMin, stepMax, maximize: truthy(a.maximize), stepLimit: limit});
 }
 
 // mindspore.nn.Rprop 2.10: etas and step_sizes must be tuples of floats.
 function mindsporeArguments(kwargs) {
   const fw = "mindspore.nn.Rprop";
   const a = bind(fw, MINDSPORE_DEFAULTS, kwargs);
-  const lr = mindsporeLearningRate(a.learning_rate, fw);
+  const [lr, limit] = mindsporeLearningRate(a.learning_rate, fw);
   const weightDecay = mindsporeWeightDecay(a.weight_decay, fw);
   for (const what of ["etas", "step_sizes"]) {
     if (a[what].type !== "tuple") throw new TypeError(`${fw}: ${what} must be a tuple, got ${pyType(a[what])}`);
@@ -252,7 +271,7 @@ function mindsporeArguments(kwargs) {
   requireFloat(low, "step_sizes[0]", fw);
   requireFloat(high, "step_sizes[1]", fw);
   return hyperOf({lr, etaminus: etaminus.value, etaplus: etaplus.value, stepMin: low.value, stepMax: high.value,
-                  weightDecay});
+                  weightDecay, stepLimit: limit});
 }
 
 // mindspore.experimental.optim.Rprop 2.10: torch's arguments, but lr > 0 and etas[0] a float;
@@ -262,6 +281,7 @@ function mindsporeExperimentalArguments(kwargs) {
   const a = bind(fw, EXPERIMENTAL_DEFAULTS, kwargs);
   const lr = scalarLr(a.lr, fw);
   if (!(lr > 0)) throw new ValueError(`${fw}: lr must be > 0, got ${lr}`);
+  if (!Number.isFinite(lr)) throw new ValueError(`${fw}: lr must be finite, got ${lr}`);
   const etaplus = index(a.etas, 1, "etas", fw);
   if (!isReal(etaplus)) throw new TypeError(`${fw}: etas[1] must be a number, got ${pyType(etaplus)}`);
   if (!(num(etaplus) > 1)) throw new ValueError(`${fw}: etas[1] must be > 1.0, got ${show(etaplus)}`);
@@ -369,23 +389,34 @@ function requireFloat(n, what, fw) {
 
 // conventions.py `_mindspore_learning_rate`: a number, or a 1-d schedule of which only the first
 // value is read; the result is rounded to float32.
+// conventions.py `_mindspore_learning_rate`: [the step-1 learning rate, its step limit or null].
+// A number is a constant; any iterable (a string too: "25" is the schedule [2.0, 5.0]) is a
+// schedule of one value per step, gathered at the step counter: N values run N steps.
 function mindsporeLearningRate(n, fw) {
   if (isReal(n)) {
     const value = num(n);
-    if (!(value >= 0)) throw new ValueError(`${fw}: learning_rate must be >= 0, got ${value}`);
-    return f32(value);
+    if (!(Number.isFinite(value) && value >= 0)) throw new ValueError(`${fw}: learning_rate must be a finite number >= 0, got ${value}`);
+    return [f32(value), null];
   }
-  if (n.type === "str") throw new ValueError(`${fw}: learning_rate must be a number or a sequence of numbers, got the string ${show(n)}`);
-  if (!isSequence(n)) throw new TypeError(`${fw}: learning_rate must be a number or a sequence of numbers, got ${pyType(n)}`);
-  // np.asarray(schedule, dtype=float32): every failure here is a ValueError.
-  const values = n.items.map((item) => {
-    if (isSequence(item)) throw new ValueError(`${fw}: a learning_rate schedule must have 1 dimension`);
+  if (n.type === "none") throw new TypeError(`${fw}: learning_rate must be an int, float, tensor or iterable, got NoneType`);
+  const items = n.type === "str" ? [...n.value].map((c) => ({type: "str", value: c})) : n.items;
+  // np.array(list(schedule)).astype(float32): a ragged nesting or an unreadable string is a ValueError
+  const nested = items.filter(isSequence);
+  if (nested.length > 0) {
+    const width = nested[0].items.length;
+    if (nested.length !== items.length || nested.some((item) => item.items.length !== width)) {
+      throw new ValueError(`${fw}: learning_rate schedule ${show(n)} is ragged`);
+    }
+    return [NaN, stepLimit(0, ValueError, `${fw}: a learning_rate schedule with 2 dimensions cannot be called at step 1`)];
+  }
+  const values = items.map((item) => {
     const value = item.type === "none" ? NaN : item.type === "str" ? parsePythonFloat(item.value) : num(item);
     if (value === undefined) throw new ValueError(`${fw}: learning_rate schedule must hold numbers: could not convert ${show(item)}`);
     return value;
   });
-  if (values.length === 0) throw new ValueError(`${fw}: a learning_rate schedule must not be empty`);
-  return f32(values[0]);
+  const count = values.length;
+  return [count ? f32(values[0]) : NaN, stepLimit(count, RuntimeError,
+    `${fw}: the learning_rate schedule has ${count} value${count === 1 ? "" : "s"}, one per step, so step ${count + 1} has none`)];
 }
 
 // Python's float(str) syntax: underscores between digits, inf/infinity/nan in any case.
