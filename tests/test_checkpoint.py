@@ -143,7 +143,7 @@ def test_torch_state_resumes_in_mindspore(target, dtype, at):
     assert ms.__version__ == "2.10.0"
 
 
-@pytest.mark.claim("state.migrate")
+@pytest.mark.claim("state.migrate", "checkpoint.step-counts")
 @pytest.mark.parametrize("target,dtype", CONFIGS)
 def test_per_parameter_step_counts_that_disagree(target, dtype):
     """bn.beta gets no gradient at steps 2-3 in torch: its `step` is 5, dense.weight's 7. torch never
@@ -157,7 +157,7 @@ def test_per_parameter_step_counts_that_disagree(target, dtype):
     assert int(converted[rc.COUNTER[target]].ravel()[0]) == 7
 
 
-@pytest.mark.claim("state.migrate")
+@pytest.mark.claim("state.migrate", "checkpoint.unstepped")
 @pytest.mark.parametrize("target,dtype", CONFIGS)
 def test_unstepped_parameter_seeded_explicitly(target, dtype):
     """bn.beta has no torch state at step 7 (never a gradient). With unstepped='seed' it gets
@@ -190,7 +190,7 @@ def test_unstepped_parameter_seeded_explicitly(target, dtype):
 
 # --- MindSpore -> torch ----------------------------------------------------------------------------
 
-@pytest.mark.claim("state.migrate")
+@pytest.mark.claim("state.migrate", "checkpoint.step-counts")
 @pytest.mark.parametrize("source", ["arrays", "checkpoint file"])
 @pytest.mark.parametrize("at", [1, 7])
 @pytest.mark.parametrize("target,dtype", CONFIGS)
@@ -247,6 +247,7 @@ def stepped():
     return tensors, topt, ms_states
 
 
+@pytest.mark.claim("checkpoint.refuses")
 def test_bad_names_count(stepped):
     _, topt, ms_states = stepped
     with pytest.raises(rc.CheckpointError, match=r"names: 2 given .* the state_dict has 3 parameters"):
@@ -265,6 +266,7 @@ def test_bad_unknown_target(stepped):
         rc.mindspore_to_torch(ms_states["nn"], NAMES, "Rprop", topt.param_groups)
 
 
+@pytest.mark.claim("checkpoint.refuses")
 def test_bad_shapes(stepped):
     torch = oracles.require("torch")
     _, topt, ms_states = stepped
@@ -285,6 +287,7 @@ def test_bad_shapes(stepped):
     assert all(v.asnumpy().tobytes() == before[k].tobytes() for k, v in opt.parameters_dict().items())
 
 
+@pytest.mark.claim("checkpoint.refuses")
 def test_bad_load_into_mindspore_keys_and_dtypes(stepped):
     _, topt, _ = stepped
     converted = rc.torch_to_mindspore(topt.state_dict(), NAMES, "nn")
@@ -305,6 +308,7 @@ def test_bad_load_into_mindspore_keys_and_dtypes(stepped):
     assert not opt.prev[0].asnumpy().any() and not experimental.prev[0].asnumpy().any()
 
 
+@pytest.mark.claim("checkpoint.load-param-into-net")
 def test_load_param_into_net_would_misplace_what_load_into_mindspore_refuses(stepped):
     """Why load_into_mindspore exists: non-strict load_param_into_net strips an unknown prefix and
     loads `prev.x.w` into the weight `w` (and only logs it)."""
@@ -320,6 +324,7 @@ def test_load_param_into_net_would_misplace_what_load_into_mindspore_refuses(ste
         rc.load_into_mindspore(opt, {"prev.x.weight": converted["prev.dense.weight"]})
 
 
+@pytest.mark.claim("checkpoint.refuses")
 def test_bad_unstepped_torch_parameter(stepped):
     torch = oracles.require("torch")
     a, b = torch.nn.Parameter(torch.ones(2)), torch.nn.Parameter(torch.ones(2))
@@ -334,6 +339,7 @@ def test_bad_unstepped_torch_parameter(stepped):
         rc.torch_to_mindspore(fresh.state_dict(), ["a"], "experimental")
 
 
+@pytest.mark.claim("checkpoint.refuses")
 def test_bad_missing_counter(stepped):
     _, topt, ms_states = stepped
     for target, counter in rc.COUNTER.items():
@@ -348,6 +354,7 @@ def test_bad_missing_counter(stepped):
                               NAMES, "nn", topt.param_groups)
 
 
+@pytest.mark.claim("checkpoint.refuses")
 def test_bad_missing_param_groups(stepped):
     _, _, ms_states = stepped
     with pytest.raises(rc.CheckpointError, match="param_groups is required: MindSpore stores no "
@@ -355,6 +362,7 @@ def test_bad_missing_param_groups(stepped):
         rc.mindspore_to_torch(ms_states["nn"], NAMES)
 
 
+@pytest.mark.claim("checkpoint.refuses")
 def test_bad_other_optimizer(stepped):
     torch = oracles.require("torch")
     tensors, _, _ = stepped
@@ -368,6 +376,7 @@ def test_bad_other_optimizer(stepped):
         rc.torch_to_mindspore({"prev.w": np.zeros(2)}, ["w"])
 
 
+@pytest.mark.claim("checkpoint.refuses")
 def test_bad_maximize_to_nn_and_float16_to_experimental(stepped):
     torch = oracles.require("torch")
     _, topt, ms_states = stepped

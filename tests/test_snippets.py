@@ -155,6 +155,7 @@ def test_training_snippet_runs_cleanly(snippet, training_output):
     assert losses[-1] < 0.5 * losses[0]
 
 
+@pytest.mark.claim("code.snippets-run")
 def test_frameworks_start_from_the_same_loss(training_output):
     """Step 1's loss only depends on data and initial weights: equal to float32 rounding means
     both frameworks got the same data and the same weights (weight (3, 2) in both)."""
@@ -166,10 +167,12 @@ def test_frameworks_start_from_the_same_loss(training_output):
         assert abs(loss - reference) <= 1e-6 * abs(reference), (snippet, loss, reference)
 
 
+@pytest.mark.claim("code.numpy1-clean")
 def test_both_mindspore_optimizers_train_identically(training_output):
     """nn.Rprop(learning_rate=0.01, step_sizes=(1e-6, 50.0)) and experimental.optim.Rprop() get
     the same gradients from the same framework, so their runs print exactly the same losses."""
     _require("mindspore")
+    assert np.__version__ == "1.26.4"  # the claim: with this NumPy, MindSpore prints nothing on stderr
     nn_run = _losses("mindspore_rprop.py", training_output("mindspore_rprop.py")[0])
     experimental = "mindspore_experimental_rprop.py"
     assert _losses(experimental, training_output(experimental)[0]) == nn_run
@@ -186,7 +189,7 @@ def test_replay_record_trains_like_the_torch_snippet(replay_files, training_outp
     assert sorted(p.name for p in cwd.iterdir()) == ["torch_grads.npz"]
 
 
-@pytest.mark.claim("port.replay-identical")
+@pytest.mark.claim("port.replay-identical", "port.settings")
 def test_mindspore_replays_torch_gradients_bit_for_bit(replay_files):
     oracles.require("torch")
     oracles.mindspore()
