@@ -34,9 +34,9 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA, DOCS, TESTS = ROOT / "data", ROOT / "docs", ROOT / "tests"
 log = logging.getLogger("mkdocs.hooks.claims")
 MARKER = re.compile(r"\[\[claim:([\w.-]+)\]\]")
-LABELS = {  # the evidence link's accessible name, per language
-    "en": {"test": "Checked by {test} ({path})", "more": " and {n} more", "source": "Source: {title}"},
-    "zh": {"test": "由 {path} 中的测试 {test} 验证", "more": "，另有 {n} 个测试", "source": "出处：{title}"},
+LABELS = {  # the evidence link's title, per language (a test is named by its function's name)
+    "en": {"more": " and {n} more", "source": "Source: {title}"},
+    "zh": {"more": "，另有 {n} 个测试", "source": "出处：{title}"},
 }
 
 
@@ -136,7 +136,7 @@ def link(claim_id: str, locale: str, repo_url: str) -> str:
     tests = evidence().get(claim_id, [])
     if tests:
         first = tests[0]
-        label = labels["test"].format(test=first.name, path=first.path)
+        label = first.name
         if len(tests) > 1:
             label += labels["more"].format(n=len(tests) - 1)
         href, mark, kind = f"{repo_url.rstrip('/')}/blob/main/{first.path}#L{first.line}", "✓", "ev"

@@ -118,7 +118,7 @@ def test_every_claim_is_rendered_as_a_link_to_its_evidence(site):
             # the link lands on the `def` line of the test its label names
             source_line = (ROOT / path).read_text(encoding="utf-8").splitlines()[int(line) - 1]
             name = re.match(r"\s*def (\w+)", source_line).group(1)
-            assert name in label and path in label, (page, href, label)
+            assert label.split(" ")[0].split("，")[0] == name, (page, href, label)
 
 
 @pytest.mark.parametrize("language", ["", "zh/"])

