@@ -22,7 +22,6 @@ import json
 import math
 import re
 import subprocess
-import types
 from dataclasses import dataclass, field
 from pathlib import Path
 

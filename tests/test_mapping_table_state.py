@@ -10,7 +10,7 @@ import pytest
 
 import oracles
 from oracles import BFLOAT16, first_difference, run_mindspore, run_torch
-from test_mapping_table import ms_optimizer, problem
+from mapping_helpers import ms_optimizer, problem
 
 X = np.random.default_rng(7).standard_normal((8, 2)).astype(np.float32)
 Y = np.random.default_rng(8).standard_normal((8, 3)).astype(np.float32)
@@ -192,7 +192,6 @@ def test_torch_state_converts_to_mindspore(experimental):
     params, grads = problem(steps=12)
     tensors = {n: torch.nn.Parameter(torch.from_numpy(p.copy())) for n, p in params.items()}
     topt = torch.optim.Rprop(tensors.values())
-    expected = []
     for i, step in enumerate(grads):
         for n, t in tensors.items():
             t.grad = torch.from_numpy(step[n].copy())

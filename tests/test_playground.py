@@ -7,7 +7,6 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from browser import SITE_PATH
 
 
 
