@@ -34,6 +34,8 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA, DOCS, TESTS = ROOT / "data", ROOT / "docs", ROOT / "tests"
 log = logging.getLogger("mkdocs.hooks.claims")
 MARKER = re.compile(r"\[\[claim:([\w.-]+)\]\]")
+# a marker with the spaces before it: they become one no-break space, so ✓ never starts a line
+_PLACED = re.compile(r"((?<=\S)[ \t]+)?\[\[claim:([\w.-]+)\]\]")
 LABELS = {  # the evidence link's title, per language (a test is named by its function's name)
     "en": {"more": " and {n} more", "source": "Source: {title}"},
     "zh": {"more": "，另有 {n} 个测试", "source": "出处：{title}"},
@@ -156,4 +158,5 @@ def on_page_markdown(markdown_text: str, page, config, **_) -> str:
     """Replace each `[[claim:ID]]` (from the page, or from a table hooks/site_data.py rendered)
     with its evidence link in the page's language."""
     locale = getattr(page.file, "locale", None) or "en"
-    return MARKER.sub(lambda m: link(m.group(1), locale, config.repo_url), markdown_text)
+    return _PLACED.sub(lambda m: ("\u00a0" if m.group(1) else "") + link(m.group(2), locale, config.repo_url),
+                       markdown_text)
