@@ -126,6 +126,7 @@ def test_every_claim_is_rendered_as_a_link_to_its_evidence(site):
             assert label.split(" ")[0].split("，")[0] == name, (page, href, label)
 
 
+@pytest.mark.claim("site.claims-checked")
 @pytest.mark.parametrize("language", ["", "zh/"])
 def test_every_mapping_cell_that_makes_a_claim_carries_its_link(site, language):
     import yaml

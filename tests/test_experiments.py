@@ -241,3 +241,21 @@ def test_clean_builds_are_byte_identical_and_a_warm_build_runs_no_experiment(tmp
     assert "running the build-time experiments" not in warm.stderr
     three = {p.relative_to(tmp_path / "three"): p.read_bytes() for p in (tmp_path / "three").rglob("*") if p.is_file()}
     assert three == one
+
+
+@pytest.mark.claim("experiments.e2e-record")
+def test_the_end_to_end_record_keeps_losses_and_gradient_signs_but_no_step_sizes():
+    import json
+    e2e = json.loads((ROOT / "data" / "e2e.json").read_text(encoding="utf-8"))
+    for framework in ("torch", "mindspore"):
+        assert len(e2e[f"loss_{framework}"]) == len(e2e[f"grad_signs_{framework}"]) == e2e["steps"]
+        assert all(re.fullmatch(r"[-+0]+", s) for s in e2e[f"grad_signs_{framework}"])
+    keys = json.dumps(sorted(_keys(e2e)))
+    assert "step_size" not in keys and "grads_" not in keys, keys
+
+
+def _keys(tree):
+    if isinstance(tree, dict):
+        for key, value in tree.items():
+            yield key
+            yield from _keys(value)

@@ -24,6 +24,7 @@ def points(page, plot):
     return page.locator(f"#{plot} polyline").evaluate_all("els => els.map(e => e.getAttribute('points'))")
 
 
+@pytest.mark.claim("playground.url-state")
 def test_changing_a_control_redraws_the_plots_and_updates_the_url(base_url, chromium):
     page, errors = open_page(chromium, base_url + "playground/")
     before = points(page, "pg-loss")
@@ -39,6 +40,7 @@ def test_changing_a_control_redraws_the_plots_and_updates_the_url(base_url, chro
     page.close()
 
 
+@pytest.mark.claim("playground.url-state")
 def test_a_shared_url_restores_its_state(base_url, chromium):
     query = "?problem=rosenbrock&steps=300&seed=3&t_lr=0.05&m_variant=mindspore-doc&m_lr=0.05&m_wd=0.01"
     page, errors = open_page(chromium, base_url + "playground/" + query)

@@ -451,6 +451,26 @@ def test_native_losses_differ_between_settings_within_the_bound(e2e, fresh_run):
     assert portability["largest"]["steps_differing"] > 0
 
 
+@pytest.mark.claim("port.gradients-differ")
+def test_native_gradients_differ_by_an_ulp_or_two_from_the_first_step(e2e, fresh_run):
+    """The two native runs (fresh, here) start from the same weights and step identically until
+    their gradient signs part; before that, their gradients already differ — at step 1 — in some
+    components, by at most 2 ulps each (a rounding-noise component, |g| <= gradient_crumb, aside)."""
+    oracles.require("torch")
+    oracles.mindspore()
+    torch_run, ms_run = (fresh_run(snippet) for snippet in record_e2e.FRAMEWORKS.values())
+    part = _first_sign_difference(torch_run["grad_signs"], ms_run["grad_signs"])
+    assert part is not None and part > 1, part
+    crumb = e2e["portability"]["gradient_crumb"]
+    for step in range(part - 1):
+        ulps = [record_e2e.float32_ulps(a, b)
+                for a, b in zip(torch_run["grads"][step], ms_run["grads"][step], strict=True)
+                if max(abs(a), abs(b)) > crumb]
+        assert max(ulps) <= 2, (step + 1, ulps)
+        if step == 0:
+            assert 0 < max(ulps), "the first step's gradients are bit-identical here"
+
+
 @pytest.mark.claim("port.first-opposite-sign")
 def test_first_opposite_sign_is_the_recorded_one(e2e, fresh_run, this_machine):
     """The recorded first opposite sign (and the step the runs part) follows from the recorded

@@ -1,0 +1,53 @@
+"""Sentences of the pages whose claim no other test file fits (see data/claims.yml)."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import oracles
+
+SNIPPETS = Path(__file__).resolve().parent.parent / "snippets"
+
+
+def checkpoint_module():
+    """snippets/rprop_checkpoint.py, imported without leaving __pycache__ in snippets/."""
+    if "rprop_checkpoint" not in sys.modules:
+        saved = sys.dont_write_bytecode
+        sys.dont_write_bytecode = True
+        sys.path.insert(0, str(SNIPPETS))
+        try:
+            importlib.import_module("rprop_checkpoint")
+        finally:
+            sys.path.remove(str(SNIPPETS))
+            sys.dont_write_bytecode = saved
+    return sys.modules["rprop_checkpoint"]
+
+
+@pytest.mark.claim("checkpoint.hyper-parameters")
+def test_mindspore_state_has_no_etas_step_sizes_or_maximize_and_only_nn_saves_the_lr(tmp_path):
+    """What `save_checkpoint(optimizer)` writes: nn.Rprop a `learning_rate` besides its state, the
+    experimental optimizer no lr; neither any etas, step_sizes or maximize. So going back to torch
+    the converter needs torch's `param_groups`, and refuses to guess them."""
+    ms = oracles.mindspore()
+    from mindspore.experimental import optim
+    saved = {}
+    for kind in ("nn", "experimental"):
+        weight = ms.Parameter(ms.Tensor(np.ones(2, np.float32)), name="w")
+        opt = (ms.nn.Rprop([weight], learning_rate=0.01, step_sizes=(1e-6, 50.0)) if kind == "nn"
+               else optim.Rprop([weight], lr=0.01))
+        path = tmp_path / f"{kind}.ckpt"
+        ms.save_checkpoint(opt, str(path))
+        saved[kind] = set(ms.load_checkpoint(str(path)))
+    assert saved["nn"] == {"w", "prev.w", "step_size.w", "global_step", "learning_rate"}, saved
+    assert saved["experimental"] == {"w", "prev.w", "step_size.w", "step_t"}, saved
+    for names in saved.values():
+        assert not any(word in name for name in names for word in ("eta", "step_sizes", "maximize", "lr"))
+
+    converter = checkpoint_module()
+    with pytest.raises(converter.CheckpointError, match="param_groups is required"):
+        converter.mindspore_to_torch(str(tmp_path / "nn.ckpt"), ["w"], target="nn")
