@@ -21,8 +21,9 @@ What is not carried over, and why that is safe or refused:
   exact); going back, every parameter gets the counter's value.
 - A torch parameter that never had a gradient has no state, and MindSpore cannot seed it later
   (its counter is past 1): refused, unless `unstepped="seed"` (see torch_to_mindspore).
-- Hyper-parameters (lr, etas, step_sizes, maximize) are not state in MindSpore: build the
-  MindSpore optimizer with torch's values (and weight_decay=0.0); torch's come from `param_groups`.
+- Hyper-parameters: MindSpore's state has no etas, step_sizes or maximize, and only nn.Rprop
+  saves its learning rate (`learning_rate`, which matters only at step 1): build the MindSpore
+  optimizer with torch's values (and weight_decay=0.0); torch's come from `param_groups`.
 - float64 state converts, but neither MindSpore optimizer computes float64 like torch (nn.Rprop
   in float32, experimental with float32 lr and etas), so such a continuation is not identical.
 - Other optimizers, bfloat16/complex parameters, float16 into experimental.optim.Rprop (which
@@ -193,7 +194,8 @@ def mindspore_to_torch(ms_state, names, target="nn", param_groups=None):
     arrays, or mindspore.load_checkpoint's result) or a checkpoint file path. Extra keys (the
     weights) are ignored. names: the MindSpore parameter names in the torch optimizer's order.
     param_groups: the param_groups of the torch optimizer that will load the state (required:
-    load_state_dict overwrites its hyper-parameters with these, and MindSpore stores none; from
+    load_state_dict overwrites its hyper-parameters with these, and MindSpore's state has no etas,
+    step_sizes or maximize; from
     `optimizer.param_groups` the shapes are checked too). A counter of 0 (never stepped) gives an
     empty state, so torch seeds from lr as MindSpore would; otherwise every parameter gets
     step = counter.
