@@ -86,9 +86,10 @@ def test_same_initial_step_size_gives_exactly_zero_difference(results):
 def test_each_framework_with_its_defaults_differs_from_step_one(results):
     (versus,) = results["defaults"]["summary"]["versus_first"].values()
     assert versus["first_difference_step"] == 1 and versus["max_abs_loss_difference"] > 1e-3
-    # ... and the larger first step is undone within a few dozen steps
+    # ... and the larger first step is undone within a few dozen steps: from step 50 on, the two
+    # losses stay within a tenth of their largest difference
     torch_loss, ms_loss = (np.array(r["loss"]) for r in results["defaults"]["runs"].values())
-    assert abs(torch_loss[-1] - ms_loss[-1]) < 0.1 * versus["max_abs_loss_difference"]
+    assert (np.abs(torch_loss[49:] - ms_loss[49:]) < 0.1 * versus["max_abs_loss_difference"]).all()
 
 
 @pytest.mark.claim("experiments.weight-decay")
