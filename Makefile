@@ -7,7 +7,7 @@ export NO_MKDOCS_2_WARNING := 1
 # Reproducible builds: pages and sitemaps are dated by the last commit, not by the clock.
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 
-.PHONY: serve build test bench
+.PHONY: serve build test bench matrix
 
 serve: $(VENV)/site.stamp
 	$(BIN)/mkdocs serve
@@ -20,6 +20,11 @@ test: $(VENV)/test.stamp node_modules/.package-lock.json
 
 bench: $(VENV)/test.stamp
 	$(BIN)/python scripts/bench_step.py
+
+# The claims about the frameworks under other versions (one venv each in .cache/matrix/, ~3.7 GB, the
+# torch 2.14.1 one ~8 GB) → data/versions.json. Not part of `make test`, which checks that file.
+matrix: $(VENV)/test.stamp
+	$(BIN)/python scripts/matrix.py
 
 $(VENV)/site.stamp: requirements.txt constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

@@ -77,3 +77,86 @@ def pytest_runtest_call(item):
         outcome.force_exception(AssertionError(
             "this test proves claims about frameworks it never ran (call oracles.require / "
             f"oracles.mindspore): {missing}"))
+
+
+# --- the version matrix (scripts/matrix.py): `--claims-report FILE` --------------------------------
+# Runs only the tests that prove a claim about a framework, with the short search derandomized and
+# without the example database (reproducible), and writes per test node id: outcome (passed, failed,
+# skipped, error), its claim ids, and for a failure the exception's type and first line. Without the
+# option nothing here changes a run.
+
+settings.register_profile("matrix", parent=settings.get_profile("dev"), derandomize=True, database=None)
+
+
+def pytest_addoption(parser):
+    parser.addoption("--claims-report", metavar="FILE", default=None,
+                     help="run only the tests proving claims about a framework; write their outcomes "
+                          "per claim to FILE (JSON, for scripts/matrix.py)")
+
+
+_REPORT = pytest.StashKey[dict]()
+_COLLECT_ERRORS: dict[str, str] = {}  # (a collect report carries no config)
+
+
+def pytest_configure(config):
+    if config.getoption("--claims-report"):
+        settings.load_profile("matrix")
+        config.stash[_REPORT] = {"tests": {}, "collect_errors": _COLLECT_ERRORS}
+
+
+def pytest_collection_modifyitems(config, items):
+    if config.getoption("--claims-report") is None:
+        return
+    claims = claims_hook().claims()
+    keep, drop = [], []
+    for item in items:
+        about = [c for c in _claim_ids(item) if getattr(claims.get(c), "about", ())]
+        (keep if about else drop).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
+def pytest_collectreport(report):
+    if report.failed:
+        _COLLECT_ERRORS[report.nodeid] = str(report.longrepr).strip().splitlines()[-1][:500]
+
+
+def _first_line(excinfo) -> tuple[str, str]:
+    value = excinfo.value
+    text = str(value).strip()
+    if isinstance(value, (pytest.skip.Exception, pytest.fail.Exception)):
+        text = getattr(value, "msg", text) or text
+    lines = [line.strip() for line in text.splitlines() if line.strip()] or [""]
+    first = lines[0]
+    if len(first) < 60 and len(lines) > 1:  # "Regex pattern did not match.": what did it get?
+        first = f"{first} {' '.join(lines[1:4])}"
+    return excinfo.typename, first[:500]
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    if _REPORT not in item.config.stash:
+        return
+    report = outcome.get_result()
+    tests = item.config.stash[_REPORT]["tests"]
+    entry = tests.setdefault(item.nodeid, {"claims": _claim_ids(item), "outcome": "passed"})
+    if report.passed or entry["outcome"] in ("failed", "error"):
+        return
+    if report.skipped and not hasattr(report, "wasxfail"):
+        entry["outcome"] = "skipped"
+        entry["message"] = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        return
+    entry["outcome"] = "failed" if call.when == "call" else "error"
+    if call.excinfo is not None:
+        entry["exception"], entry["message"] = _first_line(call.excinfo)
+
+
+def pytest_sessionfinish(session):
+    if _REPORT not in session.config.stash:
+        return
+    import json
+    data = session.config.stash[_REPORT]
+    data["tests"] = dict(sorted(data["tests"].items()))
+    Path(session.config.getoption("--claims-report")).write_text(json.dumps(data, indent=1) + "\n")

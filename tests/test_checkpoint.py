@@ -126,7 +126,7 @@ def torch_then_mindspore(target, dtype, at, grads_edit=None, **options):
 @pytest.mark.parametrize("target,dtype", CONFIGS)
 def test_torch_state_resumes_in_mindspore(target, dtype, at):
     oracles.require("torch")
-    ms = oracles.mindspore()
+    oracles.mindspore()
     converted = torch_then_mindspore(target, dtype, at)
     counter = {"nn": ("global_step", (1,)), "experimental": ("step_t", ())}[target]
     assert converted[counter[0]].dtype == np.int32 and converted[counter[0]].shape == counter[1]
@@ -140,7 +140,6 @@ def test_torch_state_resumes_in_mindspore(target, dtype, at):
     saved = {k: v.asnumpy() for k, v in opt.parameters_dict().items()}
     assert {k: (v.dtype, v.shape) for k, v in saved.items()} == {
         k: (v.dtype, v.shape) for k, v in converted.items()}
-    assert ms.__version__ == "2.10.0"
 
 
 @pytest.mark.claim("state.migrate", "checkpoint.step-counts")

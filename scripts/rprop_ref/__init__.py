@@ -7,20 +7,20 @@ state = opt.init({"w": w})
 params, state = opt.step({"w": w}, {"w": grad}, state)
 ```
 
-- `CONVENTIONS`: the names `make` accepts.
+- `CONVENTIONS`: the names `make` accepts (and `BY_VERSION`: older framework versions' conventions).
 - `make(convention, **kwargs)`: an optimizer with the framework's keyword names, defaults and
   argument validation.
 - `Switches`: every behavioural difference between the conventions, one named field each.
 - `Rprop(switches, hyper)`: an optimizer from any combination of switches (ablations).
 """
 
-from .conventions import (BY_NAME, CONVENTIONS, MINDSPORE, MINDSPORE_DOC, MINDSPORE_EXPERIMENTAL,
-                          TORCH, Convention, make)
+from .conventions import (BY_NAME, BY_VERSION, CONVENTIONS, MINDSPORE, MINDSPORE_2_7, MINDSPORE_DOC,
+                          MINDSPORE_EXPERIMENTAL, TORCH, Convention, make)
 from .optimizer import Hyper, Rprop, State, StepLimit
 from .precision import BFLOAT16, Plan, plan_for
 from .switches import Switches
 
 __all__ = [
-    "BFLOAT16", "BY_NAME", "CONVENTIONS", "Convention", "Hyper", "MINDSPORE", "MINDSPORE_DOC",
+    "BFLOAT16", "BY_NAME", "BY_VERSION", "CONVENTIONS", "Convention", "Hyper", "MINDSPORE", "MINDSPORE_2_7", "MINDSPORE_DOC",
     "MINDSPORE_EXPERIMENTAL", "Plan", "Rprop", "State", "StepLimit", "Switches", "TORCH", "make", "plan_for",
 ]

@@ -147,6 +147,16 @@ MINDSPORE_DOC = Convention(
 BY_NAME = {c.name: c for c in (TORCH, MINDSPORE, MINDSPORE_EXPERIMENTAL, MINDSPORE_DOC)}
 CONVENTIONS = tuple(BY_NAME)
 
+# Older framework versions whose optimizer differs from the pinned one (found by `make matrix`,
+# data/versions.json). `make` accepts these names too; they are not among CONVENTIONS (the site's
+# conventions, which the playground mirrors).
+MINDSPORE_2_7 = Convention(
+    "mindspore@2.7", "mindspore.nn.Rprop (2.7.0-2.7.2)",
+    Switches(shared_step_counter=True, weight_decay_exempt=("beta", "gamma"),
+             precision="mindspore-nn-2.7"),
+    mindspore_arguments)
+BY_VERSION = {c.name: c for c in (MINDSPORE_2_7,)}
+
 
 def make(convention: str, **kwargs) -> Rprop:
     """Build the Rprop of `convention` from that framework's keyword arguments.
@@ -155,9 +165,10 @@ def make(convention: str, **kwargs) -> Rprop:
     keyword, a wrong type or a list where MindSpore wants a tuple; `ValueError` for an out-of-range
     value; `IndexError` for torch's one-element `etas`).
     """
-    if convention not in BY_NAME:
-        raise ValueError(f"unknown convention {convention!r}; choose one of {CONVENTIONS}")
-    c = BY_NAME[convention]
+    c = BY_NAME.get(convention) or BY_VERSION.get(convention)
+    if c is None:
+        raise ValueError(f"unknown convention {convention!r}; choose one of {CONVENTIONS} "
+                         f"(or an older version's: {tuple(BY_VERSION)})")
     return Rprop(c.switches, c.arguments(**kwargs), name=c.name)
 
 

@@ -9,6 +9,15 @@
 | complex64/128 | real and imaginary parts as float32/64 | rejected | rejected |
 | subnormal float32/float64 values | kept | read and written as zero | read and written as zero |
 
+`mindspore-nn-2.7` is `mindspore.nn.Rprop` of MindSpore 2.7.0–2.7.2 (on CPU), which casts every
+parameter to float32 (2.8.0 introduced the per-dtype `compute_dtype`): float16 parameters, 0-d ones
+included, are computed in float32 and rounded to float16 once, when stored; float64 parameters
+cannot step (the first step fails to compile: "Cannot join the return values of different
+branches"; in 2.7's code the step-1 branch `ones_like(step_size) * lr` stays float64, the other
+casts to float32) and are rejected; bfloat16 is rejected (no bfloat16 CPU `Assign` kernel);
+float32 as `mindspore-nn`. Found by `make matrix`; checked bit for bit against the real MindSpore
+2.7.0 and 2.7.2 (random float16 and float32 problems, 0-d to 2-d, with and without weight decay).
+
 Low-precision arithmetic follows what the frameworks' CPU kernels do: each elementwise op is
 computed in float32 and rounded once (round to nearest even) to float16/bfloat16. NumPy's own
 float16 ufuncs and `ml_dtypes.bfloat16` ufuncs do exactly that, so the core step can simply
@@ -82,6 +91,11 @@ def plan_for(precision: str, dtype: np.dtype, shape: tuple[int, ...]) -> Plan:
         if dtype == FLOAT16:  # computed in float32 from float16 values: none of them is subnormal there
             return Plan(FLOAT16, scalars_via_float32=True)
         return Plan(FLOAT32, scalars_via_float32=True, flush_subnormals=True)
+    if precision == "mindspore-nn-2.7":
+        _require(dtype in (FLOAT16, FLOAT32), dtype, "mindspore.nn.Rprop 2.7",
+                 "float16 or float32 parameters (bfloat16 has no CPU Assign kernel; a float64 "
+                 "parameter's first step fails: \"Cannot join the return values of different branches\")")
+        return Plan(FLOAT32, scalars_via_float32=True, flush_subnormals=True)  # float16 stored once
     if precision == "mindspore-experimental":
         _require(dtype in (FLOAT32, FLOAT64), dtype, "mindspore.experimental.optim.Rprop",
                  "float32 or float64 parameters (float16 and bfloat16 raise a data type "

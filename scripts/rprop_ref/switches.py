@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-Precision = Literal["parameter-dtype", "mindspore-nn", "mindspore-experimental"]
+Precision = Literal["parameter-dtype", "mindspore-nn", "mindspore-experimental", "mindspore-nn-2.7"]
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,8 @@ class Switches:
               torch, subnormals flushed as in `mindspore-nn`; float64 computed in float64 with
               float32 learning rate and etas and the stored step size re-read through float32;
               float16 and bfloat16 rejected.
+            - `"mindspore-nn-2.7"` (`mindspore.nn.Rprop` 2.7.0–2.7.2): everything in float32;
+              float16 (0-d too) rounded once when stored; float64 and bfloat16 rejected.
     """
 
     zero_gradient_on_sign_flip: bool = True

@@ -1,0 +1,188 @@
+"""data/versions.json, written by `make matrix` (scripts/matrix.py): the site's claims about the
+frameworks, proven again under other versions of them. These checks need no matrix environment."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import re
+
+import numpy as np
+import pytest
+
+import matrix
+from sitebuild import ROOT, load_hook
+
+VERSIONS = json.loads((ROOT / "data" / "versions.json").read_text(encoding="utf-8"))
+PINNED = {"torch": "2.13.0", "mindspore": "2.10.0"}  # requirements-test.txt
+
+
+def _pinned_requirements() -> dict[str, str]:
+    pins = {}
+    for line in (ROOT / "requirements-test.txt").read_text().splitlines():
+        match = re.match(r"^(torch|mindspore)==(\S+)", line.strip())
+        if match:
+            pins[match[1]] = match[2]
+    return pins
+
+
+def _columns() -> dict[str, dict]:
+    return {column["id"]: column for column in VERSIONS["columns"]}
+
+
+def _framework_claims() -> set[str]:
+    return {cid for cid, claim in load_hook("claims").claims().items() if claim.about}
+
+
+def test_the_pinned_versions_are_the_requirements():
+    assert _pinned_requirements() == PINNED == matrix.PINNED
+
+
+def test_the_pinned_versions_have_a_column_in_which_every_claim_holds():
+    """The column of torch 2.13.0 with MindSpore 2.10.0 (this suite, run in the pinned environment,
+    is what observes the claims there; the file must not say otherwise)."""
+    pinned = [c for c in VERSIONS["columns"] if {c["framework"]: c["version"], **c["with"]} == PINNED]
+    assert len(pinned) == 1, "no column (or several) for the pinned versions"
+    column = pinned[0]["id"]
+    not_holding = {cid: cells[column] for cid, cells in VERSIONS["claims"].items()
+                   if cells[column]["status"] != "holds"}
+    assert not not_holding
+
+
+def test_every_claim_about_a_framework_is_in_the_matrix():
+    assert set(VERSIONS["claims"]) == _framework_claims(), "re-run `make matrix`"
+
+
+def test_every_claim_has_a_verdict_for_every_column():
+    columns = set(_columns())
+    for claim_id, cells in VERSIONS["claims"].items():
+        assert set(cells) == columns, claim_id
+        for column, cell in cells.items():
+            assert cell["status"] in VERSIONS["statuses"] == list(matrix.STATUS_ORDER), (claim_id, column)
+            if cell["status"] in ("differs", "not-applicable"):
+                assert cell.get("observed"), (claim_id, column, "what was observed instead?")
+            if cell["status"] == "could-not-run":
+                assert cell.get("why"), (claim_id, column)
+
+
+def test_the_version_independent_claims_are_the_sites_own():
+    own = {cid for cid, claim in load_hook("claims").claims().items() if not claim.about}
+    assert set(VERSIONS["version_independent"]["claims"]) == own
+
+
+@pytest.mark.parametrize("column", VERSIONS["columns"], ids=lambda c: c["id"])
+def test_every_column_ran_with_the_versions_it_names(column):
+    """Each column records the versions its environment actually had (`pip freeze`, local tags
+    such as '+cpu' dropped) — they must be the ones the column names."""
+    assert column["id"] == f"{column['framework']}-{column['version']}"
+    wanted = {column["framework"]: column["version"], **column["with"]}
+    installed = {k: v.split("+")[0] for k, v in column["installed"].items()}
+    assert {k: installed[k] for k in wanted} == wanted
+    assert column["tests"] > 0
+
+
+def test_the_columns_are_the_matrix():
+    assert [c["id"] for c in VERSIONS["columns"]] == [matrix.column_id(*c) for c in matrix.COLUMNS]
+
+
+def test_the_date_is_a_real_date():
+    date = datetime.date.fromisoformat(VERSIONS["date"])
+    assert datetime.date(2026, 1, 1) <= date <= datetime.date.today()
+    assert re.fullmatch(r"3\.11\.\d+", VERSIONS["python"])
+
+
+def test_the_file_is_written_deterministically():
+    """Key order as scripts/matrix.py writes it (a re-run with the same results changes no byte but
+    the date)."""
+    text = (ROOT / "data" / "versions.json").read_text(encoding="utf-8")
+    assert list(VERSIONS) == ["date", "python", "statuses", "columns", "claims", "version_independent"]
+    assert list(VERSIONS["claims"]) == sorted(VERSIONS["claims"])
+    assert text == json.dumps(VERSIONS, indent=1, ensure_ascii=False) + "\n"
+
+
+# --- older versions' optimizers in the reference (scripts/rprop_ref: BY_VERSION) ------------------
+# MindSpore 2.7.0-2.7.2's nn.Rprop computes everything in float32 (2.8.0 added the per-dtype
+# `compute_dtype`): the matrix found float16 results that differ from 2.10's, and a float64
+# parameter that cannot step. The convention "mindspore@2.7" models it; it was checked bit for bit
+# against the real 2.7.0 and 2.7.2 (see the report of `make matrix`); here its definition is
+# checked against the pinned convention without the old framework.
+
+def _steps(opt, params, grads, cast=None):
+    """Run `opt`; with `cast`, compute in float32 and round parameters and state to `cast` after
+    every step (float32 arithmetic, one rounding when stored)."""
+    import rprop_ref
+    state = opt.init({k: v.astype(np.float32) for k, v in params.items()} if cast else params)
+    params = {k: v.astype(np.float32) for k, v in params.items()} if cast else params
+    out = []
+    for g in grads:
+        params, state = opt.step(params, {k: v.astype(np.float32) for k, v in g.items()} if cast else g, state)
+        if cast:
+            params = {k: v.astype(cast).astype(np.float32) for k, v in params.items()}
+            state = rprop_ref.State(state.step, *({k: v.astype(cast).astype(np.float32) for k, v in d.items()}
+                                                  for d in (state.prev, state.step_size)))
+        out.append({k: v.astype(cast) if cast else v for k, v in params.items()})
+    return out
+
+
+def test_mindspore_2_7_float16_is_float32_arithmetic_rounded_once_when_stored():
+    import rprop_ref
+    rng = np.random.default_rng(0)
+    for shape in [(), (4,), (3, 5)]:
+        params = {"w": np.asarray(rng.standard_normal(shape)).astype(np.float16)}
+        grads = [{"w": np.asarray(rng.standard_normal(shape) * 0.01).astype(np.float16)} for _ in range(15)]
+        old = _steps(rprop_ref.make("mindspore@2.7", learning_rate=0.01), params, grads)
+        manual = _steps(rprop_ref.make("mindspore", learning_rate=0.01), params, grads, cast=np.float16)
+        for a, b in zip(old, manual, strict=True):
+            assert a["w"].dtype == np.float16 and a["w"].tobytes() == b["w"].tobytes()
+
+
+def test_mindspore_2_7_differs_from_the_pinned_version_only_in_precision():
+    import dataclasses
+    import rprop_ref
+    old, new = rprop_ref.MINDSPORE_2_7, rprop_ref.MINDSPORE
+    assert dataclasses.replace(old.switches, precision=new.switches.precision) == new.switches
+    assert old.arguments is new.arguments and "mindspore@2.7" not in rprop_ref.CONVENTIONS
+    w = {"w": np.ones(3, np.float32)}
+    g = [{"w": np.array([1e-3, -2.0, 0.5], np.float32)}] * 4
+    assert _steps(rprop_ref.make("mindspore@2.7"), w, g)[-1]["w"].tobytes() == \
+        _steps(rprop_ref.make("mindspore"), w, g)[-1]["w"].tobytes()
+    for dtype in (np.float64, np.dtype(rprop_ref.BFLOAT16)):  # cannot step in 2.7
+        with pytest.raises(TypeError):
+            rprop_ref.make("mindspore@2.7").init({"w": np.ones(3, dtype)})
+    rprop_ref.make("mindspore@2.7").init({"w": np.ones((), np.float16)})  # 0-d float16 steps in 2.7
+    with pytest.raises(TypeError):
+        rprop_ref.make("mindspore").init({"w": np.ones((), np.float16)})  # ... not in 2.10
+
+
+# --- scripts/matrix.py's verdicts ------------------------------------------------------------------
+
+@pytest.mark.parametrize("tests,status", [
+    ([], "could-not-run"),
+    ([("t1", {"outcome": "passed"}), ("t2", {"outcome": "passed"})], "holds"),
+    ([("t1", {"outcome": "passed"}), ("t2", {"outcome": "failed", "exception": "AssertionError",
+                                             "message": "step 5: expected 1, got 2"})], "differs"),
+    ([("t1", {"outcome": "failed", "exception": "ModuleNotFoundError",
+              "message": "No module named 'mindspore.experimental'"})], "not-applicable"),
+    ([("t1", {"outcome": "error", "exception": "AttributeError",
+              "message": "module 'mindspore.experimental' has no attribute 'optim'"})], "not-applicable"),
+    # a missing attribute of an object is a difference (a state renamed), not a missing API
+    ([("t1", {"outcome": "failed", "exception": "AttributeError",
+              "message": "'Rprop' object has no attribute 'prev'"})], "differs"),
+    ([("t1", {"outcome": "passed"}), ("t2", {"outcome": "skipped", "message": "node is not on PATH"})],
+     "could-not-run"),
+])
+def test_verdicts(tests, status):
+    verdict = matrix.verdict(tests)
+    assert verdict["status"] == status
+    if status in ("differs", "not-applicable"):
+        assert verdict["observed"].startswith("t")
+    if status == "could-not-run":
+        assert verdict["why"]
+
+
+def test_an_environment_that_cannot_be_built_stops_the_run(tmp_path, monkeypatch):
+    """Never recorded as a difference: the run fails loudly."""
+    monkeypatch.setattr(matrix, "CACHE", tmp_path)
+    monkeypatch.setattr(matrix, "PYTHON", "false")
+    with pytest.raises(matrix.BuildError, match="venv` failed"):
+        matrix.build("mindspore", "2.7.0")
