@@ -43,6 +43,8 @@ TORCH_CASES = [
     ({"etas": None}, TypeError),
     ({"etas": (0.5, 1.2, 2.0)}, ValueError),
     ({"etas": ("0.5", "1.2")}, TypeError),
+    ({"etas": (np.float32(0.5), 1.2)}, TypeError),   # accepted, then the first step() cannot
+    ({"etas": (0.5, np.float16(1.2))}, TypeError),   # assign a NumPy float32/float16 into a tensor
     ({"step_sizes": (1e-6,)}, ValueError),
     ({"step_sizes": (1e-6, 50, 100)}, ValueError),
     ({"step_sizes": None}, TypeError),

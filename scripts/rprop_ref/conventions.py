@@ -61,8 +61,12 @@ def torch_arguments(lr=1e-2, etas=(0.5, 1.2), step_sizes=(1e-6, 50), *, capturab
         raise ValueError(f"torch.optim.Rprop: invalid etas ({etaminus}, {etaplus}): "
                          "they must satisfy 0 < etaminus < 1 < etaplus")
     step_min, step_max = _pair(step_sizes, "step_sizes", torch_like=True)
+    # torch 2.13 writes the etas into a tensor by item assignment (`sign[sign.gt(0)] = etaplus`),
+    # which refuses NumPy floats other than float64 (a `float` subclass) at the first step.
+    numpy_eta = any(isinstance(e, np.floating) and not isinstance(e, float) for e in (etaminus, etaplus))
+    limit = CAPTURABLE_ON_CPU if capturable else NUMPY_ETAS if numpy_eta else None
     return Hyper(float(lr), float(etaminus), float(etaplus), float(step_min), float(step_max),
-                 maximize=bool(maximize), step_limit=CAPTURABLE_ON_CPU if capturable else None)
+                 maximize=bool(maximize), step_limit=limit)
 
 
 # torch 2.13 `_single_tensor_rprop` / `_multi_tensor_rprop`: `if capturable:` each parameter must
@@ -71,6 +75,10 @@ CAPTURABLE_ON_CPU = StepLimit(0, AssertionError, (
     "torch.optim.Rprop: capturable=True needs parameters and state on a device that supports CUDA "
     "graphs (torch 2.13: cuda, xpu, hpu, privateuseone, xla); these are CPU (NumPy) arrays, so the "
     "first step() fails. Use capturable=False on CPU."))
+NUMPY_ETAS = StepLimit(0, TypeError, (
+    "torch.optim.Rprop: etas holds a NumPy float32/float16, which torch cannot assign into a "
+    "tensor (\"can't assign a numpy.float32 to a torch.FloatTensor\") at the first step(); pass "
+    "Python floats"))
 
 
 def mindspore_arguments(learning_rate=0.1, etas=(0.5, 1.2), step_sizes=(1e-6, 50.),
