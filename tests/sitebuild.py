@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SNIPPET_PAGES = {"torch_rprop.py": "rprop/", "mindspore_rprop.py": "rprop/",
                  "mindspore_experimental_rprop.py": "port/",
                  "replay_record_torch.py": "port/", "replay_mindspore.py": "port/",
-                 "rprop_checkpoint.py": "port/", "checkpoint_torch_to_mindspore.py": "port/",
+                 "rprop_checkpoint.py": "checkpoint/", "checkpoint_torch_to_mindspore.py": "port/",
                  "checkpoint_mindspore_to_torch.py": "port/"}
 
 

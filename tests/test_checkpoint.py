@@ -406,6 +406,7 @@ def test_bad_maximize_to_nn_and_float16_to_experimental(stepped):
 
 # --- the file itself: copyable ------------------------------------------------------------------
 
+@pytest.mark.claim("checkpoint.standalone")
 def test_converter_is_standalone_and_short():
     """Only the standard library and NumPy at import time (torch and MindSpore inside the functions
     that need them), at most ~300 lines, and a docstring on every public function."""
