@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
 import os
 import subprocess
@@ -25,6 +26,21 @@ def load_hook(name: str):
     sys.modules[spec.name] = module  # (dataclasses look their module up there)
     spec.loader.exec_module(module)
     return module
+
+
+def load_snippet(name: str):
+    """A module of snippets/ (readers copy them as files, so they are not a package), imported
+    once without leaving __pycache__ next to the files the site shows."""
+    if name not in sys.modules:
+        saved = sys.dont_write_bytecode
+        sys.dont_write_bytecode = True
+        sys.path.insert(0, str(ROOT / "snippets"))
+        try:
+            importlib.import_module(name)
+        finally:
+            sys.path.remove(str(ROOT / "snippets"))
+            sys.dont_write_bytecode = saved
+    return sys.modules[name]
 
 
 def commit_time() -> str:

@@ -5,33 +5,18 @@ step's parameters, step sizes and prev to be bit-identical to an uninterrupted r
 from __future__ import annotations
 
 import copy
-import importlib
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 import oracles
+from sitebuild import load_snippet
 
 SNIPPETS = Path(__file__).resolve().parent.parent / "snippets"
 
 
-def checkpoint_module():
-    """snippets/rprop_checkpoint.py, imported without leaving __pycache__ in snippets/."""
-    if "rprop_checkpoint" not in sys.modules:
-        saved = sys.dont_write_bytecode
-        sys.dont_write_bytecode = True
-        sys.path.insert(0, str(SNIPPETS))
-        try:
-            importlib.import_module("rprop_checkpoint")
-        finally:
-            sys.path.remove(str(SNIPPETS))
-            sys.dont_write_bytecode = saved
-    return sys.modules["rprop_checkpoint"]
-
-
-rc = checkpoint_module()
+rc = load_snippet("rprop_checkpoint")
 NAMES = ("dense.weight", "bn.gamma", "bn.beta")   # gamma/beta: nn.Rprop's weight-decay filter
 SHAPES = {"dense.weight": (4, 3), "bn.gamma": (3,), "bn.beta": (3,)}
 TOTAL = 14

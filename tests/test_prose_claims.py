@@ -2,30 +2,15 @@
 
 from __future__ import annotations
 
-import importlib
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 import oracles
+from sitebuild import load_snippet
 
 SNIPPETS = Path(__file__).resolve().parent.parent / "snippets"
-
-
-def checkpoint_module():
-    """snippets/rprop_checkpoint.py, imported without leaving __pycache__ in snippets/."""
-    if "rprop_checkpoint" not in sys.modules:
-        saved = sys.dont_write_bytecode
-        sys.dont_write_bytecode = True
-        sys.path.insert(0, str(SNIPPETS))
-        try:
-            importlib.import_module("rprop_checkpoint")
-        finally:
-            sys.path.remove(str(SNIPPETS))
-            sys.dont_write_bytecode = saved
-    return sys.modules["rprop_checkpoint"]
 
 
 @pytest.mark.claim("checkpoint.hyper-parameters")
@@ -48,7 +33,7 @@ def test_mindspore_state_has_no_etas_step_sizes_or_maximize_and_only_nn_saves_th
     for names in saved.values():
         assert not any(word in name for name in names for word in ("eta", "step_sizes", "maximize", "lr"))
 
-    converter = checkpoint_module()
+    converter = load_snippet("rprop_checkpoint")
     with pytest.raises(converter.CheckpointError, match="param_groups is required"):
         converter.mindspore_to_torch(str(tmp_path / "nn.ckpt"), ["w"], target="nn")
 
