@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 import oracles
 from sitebuild import load_snippet
-
-SNIPPETS = Path(__file__).resolve().parent.parent / "snippets"
-
 
 @pytest.mark.claim("checkpoint.hyper-parameters")
 def test_mindspore_state_has_no_etas_step_sizes_or_maximize_and_only_nn_saves_the_lr(tmp_path):
