@@ -9,7 +9,6 @@ import oracles
 from sitebuild import load_snippet
 
 
-
 @pytest.mark.claim("checkpoint.hyper-parameters")
 def test_mindspore_state_has_no_etas_step_sizes_or_maximize_and_only_nn_saves_the_lr(tmp_path):
     """What `save_checkpoint(optimizer)` writes: nn.Rprop a `learning_rate` besides its state, the
