@@ -129,13 +129,11 @@ def claim_markers(source: str):
             yield node, ids
 
 
-def link(claim_id: str, locale: str, repo_url: str) -> str:
-    """The evidence link shown after a claim."""
+def link(claim: Claim | None, tests: list[Test], claim_id: str, locale: str, repo_url: str) -> str:
+    """The evidence link shown after the claim `claim_id`, proven by `tests`."""
     labels = LABELS.get(locale, LABELS["en"])
-    claim = claims().get(claim_id)
     if claim is None:
         raise KeyError(f"claim {claim_id!r} is not on the site and not in data/claims.yml")
-    tests = evidence().get(claim_id, [])
     if tests:
         first = tests[0]
         label = first.name
@@ -158,5 +156,11 @@ def on_page_markdown(markdown_text: str, page, config, **_) -> str:
     """Replace each `[[claim:ID]]` (from the page, or from a table hooks/site_data.py rendered)
     with its evidence link in the page's language."""
     locale = getattr(page.file, "locale", None) or "en"
-    return _PLACED.sub(lambda m: ("\u00a0" if m.group(1) else "") + link(m.group(2), locale, config.repo_url),
-                       markdown_text)
+    found, proofs = claims(), evidence()  # once per page, not once per marker
+
+    def replace(match: re.Match) -> str:
+        claim_id = match.group(2)
+        evidence_link = link(found.get(claim_id), proofs.get(claim_id, []), claim_id, locale, config.repo_url)
+        return ("\u00a0" if match.group(1) else "") + evidence_link
+
+    return _PLACED.sub(replace, markdown_text)
