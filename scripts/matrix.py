@@ -170,6 +170,7 @@ def run_tests(python: Path, name: str, files: list[str]) -> tuple[dict, float]:
     env = {k: v for k, v in os.environ.items() if k not in ("RPROP_REQUIRE_ORACLES", "VIRTUAL_ENV")}
     env["PATH"] = f"{env_dir / 'bin'}{os.pathsep}{env.get('PATH', '')}"
     env["PYTHONHASHSEED"] = "0"
+    env["RPROP_MATRIX_VERSIONS"] = json.dumps(versions_for(*name.split("-", 1)))  # site.versions
     say(f"{name}: running the claim tests of {len(files)} files")
     started = time.monotonic()
     result = run([str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider",

@@ -264,7 +264,8 @@ def test_nn_rprop_float16_float64_bfloat16():
     assert first_difference(in_float32, run_mindspore(p64, g64, learning_rate=0.01)) is None
     assert first_difference(run_torch(p64, g64), run_mindspore(p64, g64, learning_rate=0.01)) is not None
     pbf, gbf = as_dtype(params, grads, BFLOAT16)
-    with pytest.raises(TypeError, match=r"Select CPU operator\[Sign\] fail"):
+    # no CPU kernel: the operator named is Sign in 2.10, Mul in 2.8, Assign in 2.7
+    with pytest.raises(TypeError, match=r"Select CPU operator\[\w+\] fail"):
         run_mindspore(pbf, gbf, learning_rate=0.01)
 
 
