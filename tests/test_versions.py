@@ -186,3 +186,43 @@ def test_an_environment_that_cannot_be_built_stops_the_run(tmp_path, monkeypatch
     monkeypatch.setattr(matrix, "PYTHON", "false")
     with pytest.raises(matrix.BuildError, match="venv` failed"):
         matrix.build("mindspore", "2.7.0")
+
+
+# --- the reference follows the installed release (run by `make matrix` under every version) -------
+
+def _random_problem(rng, shape, dtype, steps=12):
+    params = {"w": np.asarray(rng.standard_normal(shape)).astype(dtype)}
+    grads = [{"w": np.asarray(rng.standard_normal(shape) * rng.choice([1e-3, 1.0])).astype(dtype)}
+             for _ in range(steps)]
+    return params, grads
+
+
+@pytest.mark.claim("versions.reference-follows")
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
+def test_the_reference_reproduces_the_installed_mindspore_nn_rprop(dtype):
+    """`rprop_ref.for_release` names the convention of the installed MindSpore; it gives the real
+    nn.Rprop's bits (or the real one's refusal) on random problems of every shape kind."""
+    import oracles
+    import rprop_ref
+    from oracles import first_difference, run_mindspore, run_reference
+    ms = oracles.mindspore()
+    convention = rprop_ref.for_release("mindspore", ms.__version__)
+    rng = np.random.default_rng(7)
+    for shape in [(), (5,), (3, 4)]:
+        params, grads = _random_problem(rng, shape, np.dtype(dtype))
+        try:
+            expected = run_reference(convention, params, grads, learning_rate=0.01)
+        except TypeError:  # the reference refuses: so must MindSpore, at construction or first step
+            with pytest.raises((TypeError, RuntimeError, ValueError)):
+                run_mindspore(params, grads, learning_rate=0.01)
+            continue
+        assert first_difference(expected, run_mindspore(params, grads, learning_rate=0.01)) is None, \
+            (convention, shape)
+
+
+def test_for_release_names_the_convention_of_each_release():
+    import rprop_ref
+    assert [rprop_ref.for_release("mindspore", v) for v in ("2.7.0", "2.7.2+cpu", "2.8.0", "2.10.0")] == \
+        ["mindspore@2.7", "mindspore@2.7", "mindspore", "mindspore"]
+    assert rprop_ref.for_release("torch", "2.7.1") == "torch"
+    assert set(rprop_ref.RELEASES) == set(rprop_ref.BY_VERSION)

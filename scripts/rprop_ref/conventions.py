@@ -164,6 +164,21 @@ MINDSPORE_2_7 = Convention(
              precision="mindspore-nn-2.7"),
     mindspore_arguments)
 BY_VERSION = {c.name: c for c in (MINDSPORE_2_7,)}
+# The releases each of them models (first and last, inclusive); any other release is modelled by
+# the pinned convention of its framework.
+RELEASES = {"mindspore@2.7": ("mindspore", "2.7.0", "2.7.2")}
+
+
+def for_release(framework: str, version: str) -> str:
+    """The convention of `framework`'s `nn`/`optim` Rprop as released in `version` ("2.7.1+cpu"):
+    `for_release("mindspore", "2.7.1")` is "mindspore@2.7", `for_release("mindspore", "2.10.0")`
+    is "mindspore"."""
+    release = tuple(int(part) for part in version.split("+")[0].split(".")[:3])
+    for name, (which, first, last) in RELEASES.items():
+        bounds = [tuple(int(part) for part in v.split(".")) for v in (first, last)]
+        if which == framework and bounds[0] <= release <= bounds[1]:
+            return name
+    return framework
 
 
 def make(convention: str, **kwargs) -> Rprop:
