@@ -269,8 +269,9 @@ HTML_BUDGET = 10 * 1460 - 400
 # Deliberate exceptions, each within the second round trip (TCP slow start: 10 more segments). The
 # mapping page grew by its ~90 evidence links (about 2 KB compressed) and the review's corrections
 # (issue 10). It costs one round trip before first paint on a cold mobile connection; the caps keep
-# it from growing further.
-LARGER_PAGES = {"rprop/index.html": 16_000, "zh/rprop/index.html": 17_500}
+# it from growing further. The per-version notes in its cells (issue 12) took the Chinese page over
+# 17.5 KB.
+LARGER_PAGES = {"rprop/index.html": 16_000, "zh/rprop/index.html": 18_000}
 
 
 def test_every_page_fits_the_first_round_trip(site):

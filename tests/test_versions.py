@@ -226,3 +226,96 @@ def test_for_release_names_the_convention_of_each_release():
         ["mindspore@2.7", "mindspore@2.7", "mindspore", "mindspore"]
     assert rprop_ref.for_release("torch", "2.7.1") == "torch"
     assert set(rprop_ref.RELEASES) == set(rprop_ref.BY_VERSION)
+
+
+# --- notes: why a claim does not hold somewhere (data/version-notes.yml) --------------------------
+
+def _not_holding() -> set[tuple[str, str]]:
+    return {(cid, col) for cid, cells in VERSIONS["claims"].items() for col, cell in cells.items()
+            if cell["status"] != "holds"}
+
+
+def test_every_claim_that_does_not_hold_somewhere_has_exactly_one_note_and_no_note_is_stale():
+    import yaml
+    notes = yaml.safe_load((ROOT / "data" / "version-notes.yml").read_text(encoding="utf-8"))["notes"]
+    covered = [(cid, col) for note in notes for cid in note["claims"] for col in note["columns"]]
+    assert len(covered) == len(set(covered)), "a claim and version covered by two notes"
+    assert set(covered) == _not_holding()
+    for note in notes:
+        assert note["en"].strip() and note["zh"].strip() and note["en"] != note["zh"]
+
+
+def _text(element) -> str:
+    return " ".join(element.text_content().split())
+
+
+def _matrix_rows(site, locale):
+    from lxml import html as lxml_html
+    page = site / ("zh/" if locale == "zh" else "") / "versions" / "index.html"
+    tree = lxml_html.fromstring(page.read_text(encoding="utf-8"))
+    heads = [f'{th.get("data-framework")} {_text(th)}' for th in tree.xpath('//table[@class="versions"]/thead/tr[2]/th')]
+    rows = {}
+    for tr in tree.xpath('//table[@class="versions"]/tbody/tr[@id]'):
+        rows[tr.get("id").removeprefix("v-")] = [td.get("class") for td in tr.xpath("./td")]
+    return tree, heads, rows
+
+
+@pytest.mark.claim("versions.range")
+@pytest.mark.parametrize("locale", ["en", "zh"])
+def test_the_versions_page_shows_every_verdict_and_the_range_of_the_columns(site, locale):
+    """The matrix on the page: every claim about a framework once, each merged column's verdict as
+    recorded for every version it stands for; the range sentence names the lowest and highest
+    version of each framework that a column ran."""
+    tree, heads, rows = _matrix_rows(site, locale)
+    assert set(rows) == set(VERSIONS["claims"])
+    columns = VERSIONS["columns"]
+    spans = []  # each header, "MindSpore 2.7.0–2.7.2": the columns it stands for
+    for head in heads:
+        framework, versions = head.split(" ", 1)
+        first, _, last = versions.partition("–")
+        ids = [c["id"] for c in columns if c["framework"] == framework.lower().replace("pytorch", "torch")]
+        spans.append(ids[ids.index(f"{ids[0].split('-')[0]}-{first}"):ids.index(f"{ids[0].split('-')[0]}-{last or first}") + 1])
+    assert sorted(c for span in spans for c in span) == sorted(c["id"] for c in columns)
+    for claim_id, statuses in rows.items():
+        for span, status in zip(spans, statuses, strict=True):
+            assert {VERSIONS["claims"][claim_id][c]["status"] for c in span} == {status}, (claim_id, span)
+    intro = _text(tree.xpath("//article//p")[0])
+    for framework in ("torch", "mindspore"):
+        seen = sorted({c["version"] for c in columns if c["framework"] == framework}
+                      | {c["with"][framework] for c in columns if framework in c["with"]},
+                      key=lambda v: tuple(map(int, v.split("."))))
+        assert f"{seen[0]}–{seen[-1]}" in intro, (framework, intro)
+    assert VERSIONS["date"] in intro
+
+
+@pytest.mark.parametrize("locale", ["en", "zh"])
+def test_a_claim_that_does_not_hold_everywhere_carries_its_note_where_it_is_made(site, locale):
+    """In the table cell, or on the page of the sentence, that makes the claim: "MindSpore
+    2.7.0–2.7.2: <the note>" in the page's language."""
+    import yaml
+    from lxml import html as lxml_html
+    data = yaml.safe_load((ROOT / "data" / "version-notes.yml").read_text(encoding="utf-8"))
+    table = yaml.safe_load((ROOT / "data" / "rprop-mapping.yml").read_text(encoding="utf-8"))
+    keys = [c["key"] for c in table["columns"]]
+    claims = load_hook("claims").claims()
+    prefix = "zh/" if locale == "zh" else ""
+    for note in data["notes"]:
+        framework = note["columns"][0].split("-")[0]
+        versions = [c.split("-", 1)[1] for c in note["columns"]]
+        label = f"{data['frameworks'][framework]} {versions[0]}" + (f"–{versions[-1]}" if len(versions) > 1 else "")
+        expected = label + ("：" if locale == "zh" else ": ") + note[locale].replace("`", "")
+        for claim_id in note["claims"]:
+            for where in claims[claim_id].where:
+                if where == "data/rprop-mapping.yml":
+                    row, key = claim_id.split(".")
+                    page = site / prefix / "rprop" / "index.html"
+                    tree = lxml_html.fromstring(page.read_text(encoding="utf-8"))
+                    scope = tree.xpath(f'//tr[@id="row-{row}"]/td')[keys.index(key)]
+                elif where.endswith(f".{locale}.md"):
+                    stem = where.split("/")[1].split(".")[0]
+                    page = site / prefix / ("" if stem == "index" else stem) / "index.html"
+                    scope = lxml_html.fromstring(page.read_text(encoding="utf-8"))
+                else:
+                    continue
+                shown = [_text(s) for s in scope.xpath('.//span[@class="vnote"]')]
+                assert expected in shown, (claim_id, where, shown)

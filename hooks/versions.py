@@ -1,0 +1,311 @@
+"""Claims × framework versions: what `make matrix` recorded (`data/versions.json`) and, for a claim
+that does not hold under some versions, why (`data/version-notes.yml`), shown where it matters.
+
+- After every `[[claim:ID]]` (in prose, or in a table hooks/site_data.py rendered) whose claim
+  does not hold in every column of the matrix: a short note per group of versions,
+  "MindSpore 2.7.0–2.7.2: …", in the page's language.
+- `[[versions:range]]`: the versions checked, per framework ("MindSpore 2.7.0–2.10.0 (6 releases)").
+- `[[versions:date]]`, `[[versions:seconds]]`: the day of the run and its total test time.
+- `[[versions:differences]]`: every note, with the versions it covers and the claims it qualifies.
+- `[[versions:matrix]]`: claims × versions (columns with identical verdicts merged), the claims
+  grouped by where they are made: a data table's rows, then each page.
+- `[[versions:columns]]`: the environments, with the exact versions they had installed.
+
+Nothing here knows about Rprop: frameworks' display names come from the notes file.
+"""
+
+from __future__ import annotations
+
+import html
+import importlib.util
+import json
+import re
+import sys
+from functools import lru_cache
+from pathlib import Path
+
+import markdown
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA, DOCS = ROOT / "data", ROOT / "docs"
+_MARKER = re.compile(r"\[\[versions:(\w+)\]\]")
+_CLAIM = re.compile(r"\[\[claim:([\w.-]+)\]\]")
+SYMBOL = {"holds": "✓", "differs": "≠", "not-applicable": "–", "could-not-run": "?"}
+WORDS = {
+    "en": {"holds": "holds", "differs": "differs", "not-applicable": "not applicable",
+           "could-not-run": "could not run", "releases": "{n} releases", "release": "1 release",
+           "and": " and ", "colon": ": ", "claim": "Claim", "versions": "Versions",
+           "qualifies": "Qualifies", "observed": "Observed in the test run", "with": "with",
+           "column": "Column", "installed": "Installed", "tests": "Tests", "seconds": "Seconds",
+           "pinned": "pinned"},
+    "zh": {"holds": "成立", "differs": "不成立", "not-applicable": "不适用", "could-not-run": "未能运行",
+           "releases": "共 {n} 个版本", "release": "共 1 个版本", "and": "和", "colon": "：",
+           "claim": "结论", "versions": "版本", "qualifies": "涉及的结论", "observed": "测试中实际观察到",
+           "with": "搭配", "column": "列", "installed": "实际安装", "tests": "测试数",
+           "seconds": "耗时（秒）", "pinned": "锁定版本"},
+}
+
+
+def _mtime(path: Path) -> int:
+    return path.stat().st_mtime_ns
+
+
+def matrix() -> dict:
+    return _json(DATA / "versions.json", _mtime(DATA / "versions.json"))
+
+
+def notes() -> dict:
+    return _yaml(DATA / "version-notes.yml", _mtime(DATA / "version-notes.yml"))
+
+
+@lru_cache(maxsize=4)
+def _json(path: Path, _mtime) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=4)
+def _yaml(path: Path, _mtime) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def _version(v: str) -> tuple:
+    return tuple(int(x) for x in re.findall(r"\d+", v.split("+")[0]))
+
+
+def _inline(md_text: str) -> str:
+    rendered = markdown.markdown(md_text)
+    return re.sub(r"^<p>(.*)</p>$", r"\1", rendered.strip(), flags=re.S).replace("\n", " ")
+
+
+def name(framework: str) -> str:
+    return notes()["frameworks"].get(framework, framework)
+
+
+def span(versions: list[str]) -> str:
+    """"2.7.0–2.7.2" from the sorted versions of one framework."""
+    return versions[0] if len(versions) == 1 else f"{versions[0]}–{versions[-1]}"
+
+
+def column_groups(column_ids: list[str]) -> list[list[dict]]:
+    """The columns, in matrix order, split into runs of one framework that follow each other."""
+    wanted = [c for c in matrix()["columns"] if c["id"] in column_ids]
+    order = [c["id"] for c in matrix()["columns"]]
+    groups: list[list[dict]] = []
+    for column in wanted:
+        last = groups[-1][-1] if groups else None
+        if last and last["framework"] == column["framework"] and order.index(column["id"]) == order.index(last["id"]) + 1:
+            groups[-1].append(column)
+        else:
+            groups.append([column])
+    return groups
+
+
+def columns_label(column_ids: list[str]) -> str:
+    """"MindSpore 2.7.0–2.7.2" (several groups: joined by commas)."""
+    return ", ".join(f"{name(g[0]['framework'])} {span([c['version'] for c in g])}"
+                     for g in column_groups(column_ids))
+
+
+def checked(locale: str) -> str:
+    """Every version of each framework that some column ran, as a range and a count."""
+    words = WORDS[locale]
+    seen: dict[str, set[str]] = {}
+    for column in matrix()["columns"]:
+        seen.setdefault(column["framework"], set()).add(column["version"])
+        for framework, version in column["with"].items():
+            seen.setdefault(framework, set()).add(version)
+    parts = []
+    for framework in sorted(seen, key=lambda f: [c["framework"] for c in matrix()["columns"]].index(f)
+                            if f in [c["framework"] for c in matrix()["columns"]] else 99):
+        versions = sorted(seen[framework], key=_version)
+        count = words["release"] if len(versions) == 1 else words["releases"].format(n=len(versions))
+        parts.append(f"{name(framework)} {span(versions)}" + (f"（{count}）" if locale == "zh" else f" ({count})"))
+    return words["and"].join(parts)
+
+
+def notes_for(claim_id: str) -> list[tuple[int, dict]]:
+    return [(i, note) for i, note in enumerate(notes()["notes"]) if claim_id in note["claims"]]
+
+
+def note_html(claim_id: str, locale: str, root: str) -> str:
+    """The notes shown after a claim: one per group of versions under which it does not hold."""
+    parts = []
+    for i, note in notes_for(claim_id):
+        label = columns_label(note["columns"])
+        parts.append(f'<span class="vnote"><a href="{root}versions/#difference-{i + 1}">{html.escape(label)}</a>'
+                     f'{WORDS[locale]["colon"]}{_inline(note[locale])}</span>')
+    return "".join(parts)
+
+
+def on_page_markdown(markdown_text: str, page, config, **_) -> str:
+    locale = getattr(page.file, "locale", None) or "en"
+    root = "../" * page.url.count("/")
+    def claim(match: re.Match) -> str:
+        extra = note_html(match.group(1), locale, root) if match.group(1) in matrix()["claims"] else ""
+        return match.group(0) + (" " + extra if extra else "")
+
+    def block(match: re.Match) -> str:
+        kind = match.group(1)
+        if kind == "range":
+            return checked(locale)
+        if kind == "date":
+            return matrix()["date"]
+        if kind == "seconds":
+            return str(sum(c["seconds"] for c in matrix()["columns"]))
+        return {"differences": differences, "matrix": table, "columns": environments}[kind](locale, root)
+
+    return _MARKER.sub(block, _CLAIM.sub(claim, markdown_text))
+
+
+# --- the Versions page's blocks --------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def _claims_hook():
+    """hooks/claims.py (its claim marker syntax), loaded once."""
+    spec = importlib.util.spec_from_file_location("claims_for_versions", Path(__file__).with_name("claims.py"))
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+def _text(cell, locale: str) -> str:
+    return cell[locale] if isinstance(cell, dict) else str(cell)
+
+
+def _page_url(stem: str) -> str:
+    return "" if stem == "index" else f"{stem}/"
+
+
+def _sentence(source: str, claim_id: str) -> str:
+    """The sentence a prose claim ends: back from its marker to the previous sentence's end."""
+    at = source.index(f"[[claim:{claim_id}]]")
+    before = source[:at].rstrip()
+    start = max(before.rfind(s) for s in ("\n", "]]", ". ", "。", "！", "; ", "；")) + 1
+    text = before[start:].lstrip(" .。]!！;；").strip()
+    text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)  # links: their text
+    text = re.sub(r"\[\[value:[^\]]+\]\]", "…", text).replace("**", "")
+    return text if len(text) <= 160 else text[:157].rsplit(" ", 1)[0] + " …"
+
+
+def _notes_heading(target: str, locale: str) -> str:
+    """The heading of the section that lists a key's cells as notes (`[[notes:TABLE.KEY]]`)."""
+    for page in sorted(DOCS.glob(f"*.{locale}.md")):
+        source = page.read_text(encoding="utf-8")
+        if f"[[notes:{target}]]" in source:  # the closest heading or admonition title above it
+            headings = re.findall(r'^(?:#+ (.+?)(?:\s*\{[^}]*\})?|\s*!!!\s+\w+\s+"([^"]+)")$',
+                                  source[:source.index(f"[[notes:{target}]]")], re.M)
+            headings = [a or b for a, b in headings]
+            return _inline(headings[-1]) if headings else target
+    return target
+
+
+def groups(locale: str, root: str) -> list[tuple[str, list[tuple[str, str]]]]:
+    """[(group title, [(claim id, label html)])]: each data table's rows, then each page's prose."""
+    wanted = set(matrix()["claims"])
+    out, placed = [], set()
+    for path in sorted(DATA.glob("*.yml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if not isinstance(data, dict) or "claims" not in data or "rows" not in data:
+            continue
+        pages = [p.name.split(".")[0] for p in sorted(DOCS.glob(f"*.{locale}.md"))
+                 if f"[[table:{path.stem}]]" in p.read_text(encoding="utf-8")]
+        titles = {c["key"]: _inline(_text(c["title"], locale)) for c in data["columns"]}
+        titles.update({key: _notes_heading(f"{path.stem}.{key}", locale) for key in data["claims"] if key not in titles})
+        for row in data["rows"]:
+            ids = [(f"{row['id']}.{key}", key) for key in data["claims"] if key in row]
+            items = [(cid, titles[key]) for cid, key in ids if cid in wanted]
+            if items:
+                href = f"{root}{_page_url(pages[0]) if pages else ''}#row-{row['id']}"
+                out.append((f'<a href="{href}">{_inline(_text(row[data["columns"][0]["key"]], locale))}</a>', items))
+                placed.update(cid for cid, _ in items)
+    hook = _claims_hook()
+    nav = [p.name.split(".")[0] for p in sorted(DOCS.glob(f"*.{locale}.md"))]
+    for stem in nav:
+        source = (DOCS / f"{stem}.{locale}.md").read_text(encoding="utf-8")
+        ids = [cid for cid in dict.fromkeys(hook.MARKER.findall(source)) if cid in wanted and cid not in placed]
+        if ids:
+            title = re.search(r"^# (.+)$", source, re.M).group(1).strip()
+            items = [(cid, _inline(_sentence(source, cid))) for cid in ids]
+            out.append((f'<a href="{root}{_page_url(stem)}">{_inline(title)}</a>', items))
+            placed.update(ids)
+    return out
+
+
+def merged_columns() -> list[list[dict]]:
+    """Adjacent columns of one framework whose verdicts agree on every claim share a column."""
+    claims = matrix()["claims"]
+    verdicts = lambda c: tuple(claims[cid][c["id"]]["status"] for cid in sorted(claims))
+    merged: list[list[dict]] = []
+    for group in column_groups([c["id"] for c in matrix()["columns"]]):
+        for column in group:
+            if merged and merged[-1][-1] in group and verdicts(merged[-1][-1]) == verdicts(column):
+                merged[-1].append(column)
+            else:
+                merged.append([column])
+    return merged
+
+
+def _note_index(claim_id: str, column_id: str) -> int | None:
+    for i, note in notes_for(claim_id):
+        if column_id in note["columns"]:
+            return i
+    return None
+
+
+def table(locale: str, root: str) -> str:
+    words, merged = WORDS[locale], merged_columns()
+    frameworks = []  # the first header row: each framework over its columns
+    for g in merged:
+        if frameworks and frameworks[-1][0] == g[0]["framework"]:
+            frameworks[-1][1] += 1
+        else:
+            frameworks.append([g[0]["framework"], 1])
+    top = "".join(f'<th colspan="{n}" scope="colgroup">{html.escape(name(f))}</th>' for f, n in frameworks)
+    head = "".join(f'<th scope="col" data-framework="{html.escape(name(g[0]["framework"]))}">'
+                   f'{span([c["version"] for c in g]).replace("–", "–<wbr>")}</th>' for g in merged)
+    rows = []
+    for title, items in groups(locale, root):
+        rows.append(f'<tr class="group"><th colspan="{len(merged) + 1}" scope="rowgroup">{title}</th></tr>')
+        for claim_id, label in items:
+            cells = []
+            for g in merged:
+                status = matrix()["claims"][claim_id][g[0]["id"]]["status"]
+                mark = SYMBOL[status]
+                i = _note_index(claim_id, g[0]["id"])
+                if i is not None:
+                    mark = f'<a href="#difference-{i + 1}">{mark}</a>'
+                cells.append(f'<td class="{status}" title="{words[status]}">{mark}</td>')
+            label = re.sub(r"<code>(.*?)</code>", lambda m: "<code>" + m.group(1).replace(".", ".<wbr>") + "</code>", label)
+            rows.append(f'<tr id="v-{claim_id}"><th scope="row">{label} <code class="cid">{claim_id}</code></th>'
+                        f'{"".join(cells)}</tr>')
+    return (f'<div class="vtable" markdown="0"><table class="versions">\n<thead><tr><th rowspan="2" scope="col">'
+            f'{words["claim"]}</th>{top}</tr><tr>{head}</tr></thead>\n<tbody>\n' + "\n".join(rows) + "\n</tbody></table></div>")
+
+
+def differences(locale: str, root: str) -> str:
+    words, claims = WORDS[locale], matrix()["claims"]
+    items = []
+    for i, note in enumerate(notes()["notes"]):
+        observed = sorted({claims[cid][col].get("observed", "") for cid in note["claims"] for col in note["columns"]
+                           if claims[cid][col]["status"] != "holds"})
+        links = ", ".join(f'<a href="#v-{cid}"><code>{cid}</code></a>' for cid in note["claims"])
+        evidence = "".join(f"<pre><code>{html.escape(o[:600])}</code></pre>" for o in observed[:2])
+        items.append(f'<li id="difference-{i + 1}"><strong>{html.escape(columns_label(note["columns"]))}</strong>'
+                     f'{words["colon"]}{_inline(note[locale])}<br>{words["qualifies"]}{words["colon"]}{links}'
+                     f'<details><summary>{words["observed"]}</summary>{evidence}</details></li>')
+    return '<ol class="vdiff" markdown="0">\n' + "\n".join(items) + "\n</ol>"
+
+
+def environments(locale: str, root: str) -> str:
+    words = WORDS[locale]
+    rows = []
+    for c in matrix()["columns"]:
+        installed = ", ".join(f"{name(k)} {v}" if k in notes()["frameworks"] else f"{k} {v}"
+                              for k, v in c["installed"].items())
+        rows.append(f'<tr><td><code>{c["id"]}</code></td><td>{installed}</td><td>{c["tests"]}</td>'
+                    f'<td>{c["seconds"]}</td></tr>')
+    return (f'<div class="vtable" markdown="0"><table class="environments">\n<thead><tr><th>{words["column"]}</th>'
+            f'<th>{words["installed"]}</th><th>{words["tests"]}</th><th>{words["seconds"]}</th></tr></thead>\n'
+            "<tbody>\n" + "\n".join(rows) + "\n</tbody></table></div>")
