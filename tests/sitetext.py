@@ -169,12 +169,15 @@ ENGINE_REFUSALS = [
 
 
 def app_texts(language: str) -> list[str]:
-    """The string and template literals of app.js's TEXT for one language (`${…}` blanked)."""
+    """The string and template literals of app.js's TEXT for one language (`${…}` blanked), and the
+    messages of the errors app.js throws itself (the page shows them in either language)."""
     source = (PLAYGROUND / "app.js").read_text(encoding="utf-8")
-    zh, en = re.search(r"const TEXT = ZH \? \{(.*?)\} : \{(.*?)\n\};", source, re.S).groups()
-    block = zh if language == "zh" else en
+    blocks = re.search(r"const TEXT = ZH \? \{(.*?)\} : \{(.*?)\n\};", source, re.S)
+    assert blocks, "app.js no longer holds its texts in `const TEXT = ZH ? {…} : {…};`: update sitetext.py"
+    block = blocks.group(1 if language == "zh" else 2)
     literals = re.findall(r'"((?:[^"\\]|\\.)*)"|`((?:[^`\\]|\\.)*)`', block)
-    return [re.sub(r"\$\{[^}]*\}", " ", a or b) for a, b in literals]
+    thrown = re.findall(r'new Error\("((?:[^"\\]|\\.)*)"\)', source)
+    return [re.sub(r"\$\{[^}]*\}", " ", a or b) for a, b in literals] + thrown
 
 
 def playground_texts() -> dict[str, list[Text]]:
