@@ -1,7 +1,9 @@
 """The language of the built site: a Chinese reader meets no English UI text and each term of
 data/glossary.yml in one rendering only; an English reader meets no stray Chinese. What is read
 (text outside code and math, attributes, embedded SVG figures, the playground's messages) is in
-tests/sitetext.py; a finding names page, region, element and text.
+tests/sitetext.py; a finding names page, region, element and text. And the typography of the
+Chinese we write (docs/*.zh.md, the zh fields of data/): spaced Latin, no space after full-width
+punctuation.
 """
 
 from __future__ import annotations
@@ -156,3 +158,42 @@ def test_regions_tell_prose_from_code_chrome_figures_and_quotations():
         ("chrome", "站名"), ("chrome", "Switch"), ("prose", "标题"), ("prose", "正文"), ("quoted", "Cited"),
         ("figure", "图"), ("identifier", "Plan"), ("api", "Doc")}
     assert parsed.figures == [("s", "f.svg")]
+
+
+# --- typography of the Chinese sources ---------------------------------------------------------------
+
+def _zh_fields(node, path):
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "zh" and isinstance(value, str):
+                yield path, value
+            else:
+                yield from _zh_fields(value, f"{path}.{key}")
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _zh_fields(value, f"{path}[{i}]")
+
+
+def chinese_sources():
+    """(where, text) of every Chinese line we write: docs/*.zh.md and the zh fields of data/."""
+    for page in sorted((ROOT / "docs").glob("*.zh.md")):
+        for number, line in enumerate(page.read_text(encoding="utf-8").splitlines(), 1):
+            yield f"docs/{page.name}:{number}", line
+    for name in ("rprop-mapping.yml", "claims.yml"):
+        yield from _zh_fields(yaml.safe_load((ROOT / "data" / name).read_text(encoding="utf-8")), name)
+
+
+CJK = "\u4e00-\u9fff"
+# Code, markers, math, tags, link targets, attribute lists and URLs, which follow their own rules;
+# and the one title quoted exactly as MindSpore writes it.
+NOT_PROSE = re.compile(r"`[^`]*`|\[\[[^\]]*\]\]|\$[^$]*\$|<[^>]+>|\]\([^)]*\)|\{[^}]*\}|https?://\S+"
+                       r"|比较与torch\.optim\.Rprop的差异")
+TYPOGRAPHY = re.compile(rf"[，。；：？！）」、]\**\s+[{CJK}]|[{CJK}][A-Za-z0-9]|[A-Za-z0-9][{CJK}]")
+
+
+def test_chinese_sources_space_latin_and_not_full_width_punctuation():
+    """A half-width space between Chinese and Latin letters or digits; none after full-width
+    punctuation (「反过来？** 本站」 renders as 「？ 本站」)."""
+    found = [f"{where}: {m.group(0)!r}" for where, text in chinese_sources()
+             for m in TYPOGRAPHY.finditer(NOT_PROSE.sub("§", text))]
+    assert not found, "\n".join(found)
