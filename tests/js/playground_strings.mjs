@@ -1,0 +1,30 @@
+// The messages the playground can show, for tests/test_language.py: reads
+// {"convert": [[direction, input], ...], "engine": [[convention, kwargs], ...]} as JSON on stdin and
+// writes {"convert": [[text, ...], ...], "engine": [{en, zh} or null, ...]} on stdout: each converter
+// result's verdict or error and caveats in both languages, and what each engine construction throws
+// (`zh` is the error's Chinese text if it has one, else its message, as the page shows it).
+
+import { convert } from "../../docs/assets/playground/convert.js";
+import { make } from "../../docs/assets/playground/rprop.js";
+
+const chunks = [];
+for await (const chunk of process.stdin) chunks.push(chunk);
+const batch = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+
+const texts = (result) => result.ok
+  ? result.caveats.map((c) => ({en: c.en, zh: c.zh}))
+  : [{en: result.error.en, zh: result.error.zh}];
+
+const engine = ([convention, kwargs]) => {
+  try {
+    make(convention, kwargs);
+    return null;
+  } catch (error) {
+    return {en: error.message, zh: error.zh ?? error.message};
+  }
+};
+
+process.stdout.write(JSON.stringify({
+  convert: (batch.convert ?? []).map(([direction, input]) => texts(convert(direction, input))),
+  engine: (batch.engine ?? []).map(engine),
+}));
