@@ -31,7 +31,7 @@ _OWNED = {
     "chrome": "Made Material Permanent Switch dark for light link migration mode reference to with "
     # … and the English 404.html, built with the Chinese chrome and description
               "与 前往仓库 参考实现 对照 对照，每条结论都经两个框架实测验证。 导航栏 差异实验 搜索 查找 "
-              "检查点转换器 正在初始化搜索引擎 清空当前内容 演练场 目录 迁移与验证 页眉 首页",
+              "检查点转换器 正在初始化搜索引擎 清空当前内容 演练场 版本 目录 迁移与验证 页眉 首页",
     # docs/assets/playground/*.js: engine errors and app.js's own error in English, Tensor and 第一步
     # in the converter notes
     "playground": "False Tensor True be beta gamma got has in int invalid is larger list must no satisfy "
