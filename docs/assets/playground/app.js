@@ -20,6 +20,7 @@ const TEXT = ZH ? {
   maxDiff: (v) => `损失的最大差值：${v}。`,
   identical: "逐位一致：两个优化器在相同的梯度下每一步都给出相同的参数。",
   notIdentical: "不完全一致：见下方说明。",
+  noResult: "设置被拒绝，因此没有结果：请按上方提示修改。",
   stepLabel: "步数 t", lossLabel: "损失", stepSizeLabel: "步长 Δ（中位数）",
 } : {
   badUrl: (key, value) => `The URL parameter ${key}=${value} is not valid; the default is used instead.`,
@@ -30,6 +31,7 @@ const TEXT = ZH ? {
   maxDiff: (v) => `Largest loss difference: ${v}.`,
   identical: "Identical: given the same gradients, both optimizers produce the same parameters at every step.",
   notIdentical: "Not identical: see the notes below.",
+  noResult: "No result: a setting was rejected (see above).",
   stepLabel: "step t", lossLabel: "loss", stepSizeLabel: "step size Δ (median)",
 };
 
@@ -219,11 +221,30 @@ function run(state, messages) {
   }
 }
 
+const PLOTS = ["pg-loss", "pg-step-size", "pg-trajectories"];
+let drawn = null;  // the state and result on screen, redrawn when the column changes width
+
+// The messages; the plots and the readout of `result`, or none when a setting was rejected (a
+// result of earlier settings would be read as the result of these).
 function render(state, messages, result) {
   const box = $("pg-messages");
   box.replaceChildren(...messages.map((m) => Object.assign(document.createElement("p"), {textContent: m})));
   box.hidden = messages.length === 0;
-  if (!result) return;
+  drawn = result ? {state, result} : null;
+  const readout = $("pg-readout");
+  readout.classList.toggle("pg-stale", !result);
+  $("pg-trajectories").parentElement.hidden = !result || state.problem !== "rosenbrock";
+  if (!result) {
+    for (const id of PLOTS) $(id).replaceChildren();
+    readout.textContent = TEXT.noResult;
+    return;
+  }
+  draw(state, result);
+  readout.textContent = `${result.parted === null ? TEXT.never : TEXT.parted(result.parted)} `
+    + TEXT.maxDiff(result.maxLossDifference.toPrecision(3));
+}
+
+function draw(state, result) {
   const { runs } = result, log = state.problem === "rosenbrock";
   linePlot($("pg-loss"), [
     {label: "PyTorch", values: runs.torch.loss, className: "torch"},
@@ -233,17 +254,13 @@ function render(state, messages, result) {
     {label: "PyTorch", values: runs.torch.stepSize, className: "torch"},
     {label: "MindSpore", values: runs.mindspore.stepSize, className: "mindspore"},
   ], {log: true, xLabel: TEXT.stepLabel, yLabel: TEXT.stepSizeLabel, marker: result.parted});
-  const trajectories = $("pg-trajectories");
-  trajectories.parentElement.hidden = state.problem !== "rosenbrock";
   if (state.problem === "rosenbrock") {
-    contourPlot(trajectories, (x, y) => (1 - x) ** 2 + 100 * (y - x * x) ** 2, [-2, 2, -1, 3],
+    contourPlot($("pg-trajectories"), (x, y) => (1 - x) ** 2 + 100 * (y - x * x) ** 2, [-2, 2, -1, 3],
       [0.3, 1, 3, 10, 30, 100, 300, 1000], [
         {label: "PyTorch", points: runs.torch.path, className: "torch"},
         {label: "MindSpore", points: runs.mindspore.path, className: "mindspore"},
       ]);
   }
-  $("pg-readout").textContent = `${result.parted === null ? TEXT.never : TEXT.parted(result.parted)} `
-    + TEXT.maxDiff(result.maxLossDifference.toPrecision(3));
 }
 
 function renderConverter(state) {
@@ -323,6 +340,13 @@ async function start() {
   await nextTask();
   renderConverter(first);
   root.dataset.ready = "true";
+  // The plots are drawn at the column's width in pixels (plot.js): draw them again when it changes.
+  let width = root.clientWidth;
+  new ResizeObserver(() => {
+    if (root.clientWidth === width) return;
+    width = root.clientWidth;
+    if (drawn) draw(drawn.state, drawn.result);
+  }).observe(root);
 }
 
 // For scripts/bench_playground.py: the median time of one recompute + redraw, in milliseconds.
