@@ -137,6 +137,7 @@ def test_a_rejected_setting_clears_the_plots_and_the_readout(base_url, chromium,
     page.locator("#pg-t_etas").fill("2,3")   # etaminus must be < 1: torch.optim.Rprop raises
     assert page.locator("#pg-messages").is_visible()
     assert polylines(page, "pg-loss") == 0 and polylines(page, "pg-step-size") == 0
+    assert figure_display(page, "pg-loss") == "none" and figure_display(page, "pg-step-size") == "none"
     assert page.locator("#pg-readout").inner_text() != readout
     page.locator("#pg-t_etas").fill("0.5,1.2")
     assert page.locator("#pg-messages").is_hidden() and page.locator("#pg-readout").inner_text() == readout

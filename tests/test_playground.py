@@ -54,13 +54,15 @@ def test_a_shared_url_restores_its_state(base_url, chromium):
     page.close()
 
 
-@pytest.mark.parametrize(("language", "expected"), [("", "not valid"), ("zh/", "无效")])
-def test_a_bad_url_value_shows_a_message_and_the_page_still_works(base_url, chromium, language, expected):
+@pytest.mark.parametrize(("language", "expected", "labels"), [
+    ("", "is not", ["PyTorch lr", "Steps", "Problem"]), ("zh/", "无效", ["PyTorch 的 lr", "步数", "问题"])])
+def test_a_bad_url_value_shows_a_message_and_the_page_still_works(base_url, chromium, language, expected, labels):
     page, errors = open_page(chromium, base_url + language + "playground/?t_lr=abc&steps=-5&problem=nope")
     message = page.locator("#pg-messages")
     assert message.is_visible()
     text = message.inner_text()
-    assert expected in text and "t_lr=abc" in text and "steps=-5" in text and "problem=nope" in text
+    assert expected in text and all(label in text for label in labels)
+    assert "“abc”" in text and "“-5”" in text and "“nope”" in text and "t_lr" not in text
     assert len(points(page, "pg-loss")) == 2   # defaults used instead: the plots are there
     assert errors == []
     page.close()

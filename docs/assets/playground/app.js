@@ -8,48 +8,30 @@ import { make } from "./rprop.js";
 import { linearL1, rosenbrock } from "./problems.js";
 import { convert, DIRECTIONS } from "./convert.js";
 import { contourPlot, linePlot } from "./plot.js";
+import { say } from "./messages.js";
 
 const PROBLEMS = {"linear-l1": linearL1, rosenbrock};
-const ZH = document.documentElement.lang.startsWith("zh");
-const TEXT = ZH ? {
-  badUrl: (key, value) => `网址中的参数 ${key}=${value} 无效，已改用默认值。`,
-  badInput: (what, why) => `${what}的设置无效：${why}`,
-  torch: "PyTorch", mindspore: "MindSpore",
-  parted: (step) => `两边在第 ${step} 步首次出现差异。`,
-  never: "在所有步数内两边的参数逐位一致。",
-  maxDiff: (v) => `损失的最大差值：${v}。`,
-  identical: "逐位一致：两个优化器在相同的梯度下每一步都给出相同的参数。",
-  notIdentical: "不完全一致：见下方说明。",
-  noResult: "设置被拒绝，因此没有结果：请按上方提示修改。",
-  stepLabel: "步数 t", lossLabel: "损失", stepSizeLabel: "步长 Δ（中位数）",
-} : {
-  badUrl: (key, value) => `The URL parameter ${key}=${value} is not valid; the default is used instead.`,
-  badInput: (what, why) => `Invalid ${what} settings: ${why}`,
-  torch: "PyTorch", mindspore: "MindSpore",
-  parted: (step) => `The two first differ at step ${step}.`,
-  never: "The parameters are bit-identical at every step.",
-  maxDiff: (v) => `Largest loss difference: ${v}.`,
-  identical: "Identical: given the same gradients, both optimizers produce the same parameters at every step.",
-  notIdentical: "Not identical: see the notes below.",
-  noResult: "No result: a setting was rejected (see above).",
-  stepLabel: "step t", lossLabel: "loss", stepSizeLabel: "step size Δ (median)",
-};
+const LANGUAGE = document.documentElement.lang.startsWith("zh") ? "zh" : "en";
+const t = (id, values) => say(id, LANGUAGE, values);
 
 // --- state: defaults, validation, presets, URL --------------------------------------------------
 
-const number = (lo, hi) => (text) => {
+// A field's parser: its value from the text, or undefined; `.rule` says what it accepts (messages.js).
+const rule = (parse, id, values) => Object.assign(parse, {rule: [id, values]});
+const number = (lo, hi) => rule((text) => {
   const v = Number(text);
   return text !== "" && Number.isFinite(v) && v >= lo && v <= hi ? v : undefined;
-};
-const integer = (lo, hi) => (text) => {
+}, "rule-number", {lo, hi});
+const integer = (lo, hi) => rule((text) => {
   const v = number(lo, hi)(text);
   return v !== undefined && Number.isInteger(v) ? v : undefined;
-};
-const pair = (text) => {
+}, "rule-integer", {lo, hi});
+const pair = rule((text) => {
   const parts = String(text).split(",").map((p) => number(-Infinity, Infinity)(p.trim()));
   return parts.length === 2 && parts.every((p) => p !== undefined) ? String(text).replace(/\s+/g, "") : undefined;
-};
-const oneOf = (...options) => (text) => (options.includes(text) ? text : undefined);
+}, "rule-pair");
+const oneOf = (...options) => rule((text) => (options.includes(text) ? text : undefined), "rule-option");
+const maxLength = (max) => rule((text) => (text.length <= max ? text : undefined), "rule-length", {max});
 
 const FIELDS = {
   problem: ["linear-l1", oneOf(...Object.keys(PROBLEMS))],
@@ -64,7 +46,7 @@ const FIELDS = {
   m_ss: ["1e-6,50", pair],
   m_wd: [0, number(0, 1e3)],
   conv_dir: ["torch->mindspore", oneOf(...DIRECTIONS)],
-  conv_src: ["torch.optim.Rprop(model.parameters())", (text) => (text.length <= 500 ? text : undefined)],
+  conv_src: ["torch.optim.Rprop(model.parameters())", maxLength(500)],
 };
 const DEFAULTS = Object.fromEntries(Object.entries(FIELDS).map(([k, [v]]) => [k, v]));
 export const PRESETS = {
@@ -73,15 +55,27 @@ export const PRESETS = {
   doc: {m_variant: "mindspore-doc", m_lr: 0.01, m_wd: 0},
 };
 
+// A field as the reader knows it: its label on the page, with the framework for the two sides.
+function fieldName(key) {
+  const label = document.querySelector(`label[for="pg-${key}"]`)?.textContent.trim() ?? key;
+  const side = {t: "PyTorch", m: "MindSpore"}[key.split("_")[0]];
+  return side && key !== "m_variant" ? t("field-of-side", {side, label}) : label;
+}
+
+const ruleOf = (key) => t(FIELDS[key][1].rule[0], FIELDS[key][1].rule[1]);
+
 function stateFromUrl(messages) {
   const state = {...DEFAULTS}, query = new URLSearchParams(location.search);
   if (query.has("preset") && PRESETS[query.get("preset")]) Object.assign(state, PRESETS[query.get("preset")]);
-  else if (query.has("preset")) messages.push(TEXT.badUrl("preset", query.get("preset")));
+  else if (query.has("preset")) messages.push(t("url-invalid-preset", {value: query.get("preset")}));
   for (const [key, [, parse]] of Object.entries(FIELDS)) {
     if (!query.has(key)) continue;
     const value = parse(query.get(key));
-    if (value === undefined) messages.push(TEXT.badUrl(key, query.get(key)));
-    else state[key] = value;
+    if (value === undefined) {
+      const option = $(`pg-${key}`)?.querySelector?.(`option[value="${state[key]}"]`);  // a select shows its option
+      messages.push(t("url-invalid", {field: fieldName(key), value: query.get(key), rule: ruleOf(key),
+                                      default: option ? option.textContent : state[key]}));
+    } else state[key] = value;
   }
   return state;
 }
@@ -99,17 +93,20 @@ const float = (v) => ({type: "float", value: Number(v)});
 const floatPair = (text) => ({type: "tuple", items: text.split(",").map(float)});
 
 function optimizers(state) {
-  const torch = make("torch", {lr: float(state.t_lr), etas: floatPair(state.t_etas), step_sizes: floatPair(state.t_ss)});
+  let torch;
+  try {
+    torch = make("torch", {lr: float(state.t_lr), etas: floatPair(state.t_etas), step_sizes: floatPair(state.t_ss)});
+  } catch (error) { error.side = "t"; throw error; }
   const variant = state.m_variant;
   const kwargs = variant === "mindspore-experimental"
     ? {lr: float(state.m_lr), etas: floatPair(state.m_etas), step_sizes: floatPair(state.m_ss)}
     : {learning_rate: float(state.m_lr), etas: floatPair(state.m_etas), step_sizes: floatPair(state.m_ss),
        weight_decay: float(state.m_wd)};
   if (variant === "mindspore-experimental" && state.m_wd > 0) {
-    throw Object.assign(new Error("mindspore.experimental.optim.Rprop has no weight_decay"), {side: TEXT.mindspore});
+    throw Object.assign(new Error(t("experimental-no-weight-decay")), {side: "m", reason: t("experimental-no-weight-decay")});
   }
   let mindspore;
-  try { mindspore = make(variant, kwargs); } catch (error) { error.side = TEXT.mindspore; throw error; }
+  try { mindspore = make(variant, kwargs); } catch (error) { error.side = "m"; throw error; }
   return {torch, mindspore};
 }
 
@@ -205,18 +202,24 @@ function validated(raw, messages) {
   for (const [key, [, parse]] of Object.entries(FIELDS)) {
     if (raw[key] === undefined) continue;
     const value = parse(String(raw[key]));
-    if (value === undefined) messages.push(TEXT.badInput(key, String(raw[key])));
+    if (value === undefined) messages.push(t("input-invalid", {field: fieldName(key), value: raw[key], rule: ruleOf(key)}));
     else state[key] = value;
   }
   return state;
 }
 
-// Both runs, or null (with a message) when an optimizer rejects the settings.
+// The control of each keyword argument of the engine, per side ("t" or "m").
+const CONTROLS = {lr: "lr", learning_rate: "lr", etas: "etas", step_sizes: "ss", weight_decay: "wd"};
+
+// Both runs, or null (with a message naming the control) when an optimizer rejects the settings.
 function run(state, messages) {
   try {
     return simulate(state);
   } catch (error) {
-    messages.push(TEXT.badInput(error.side || TEXT.torch, error.message));
+    const side = error.side ?? "t", reason = error.reason ?? (error.id ? t(error.id, error.values) : error.message);
+    const argument = Object.keys(CONTROLS).find((name) => new RegExp(`\\b${name}\\b`).test(error.message));
+    const field = argument ? fieldName(`${side}_${CONTROLS[argument]}`) : {t: "PyTorch", m: "MindSpore"}[side];
+    messages.push(t("rejected", {field, reason: reason.replace(/[.。]$/, "")}));
     return null;
   }
 }
@@ -233,15 +236,16 @@ function render(state, messages, result) {
   drawn = result ? {state, result} : null;
   const readout = $("pg-readout");
   readout.classList.toggle("pg-stale", !result);
-  $("pg-trajectories").parentElement.hidden = !result || state.problem !== "rosenbrock";
+  for (const id of PLOTS) $(id).parentElement.hidden = !result || (id === "pg-trajectories" && state.problem !== "rosenbrock");
+  $("pg-root").querySelector(".pg-legend").hidden = !result;
   if (!result) {
     for (const id of PLOTS) $(id).replaceChildren();
-    readout.textContent = TEXT.noResult;
+    readout.textContent = t("no-result");
     return;
   }
   draw(state, result);
-  readout.textContent = `${result.parted === null ? TEXT.never : TEXT.parted(result.parted)} `
-    + TEXT.maxDiff(result.maxLossDifference.toPrecision(3));
+  readout.textContent = `${result.parted === null ? t("never-parted") : t("parted", {step: result.parted})} `
+    + t("max-difference", {value: result.maxLossDifference.toPrecision(3)});
 }
 
 function draw(state, result) {
@@ -249,11 +253,11 @@ function draw(state, result) {
   linePlot($("pg-loss"), [
     {label: "PyTorch", values: runs.torch.loss, className: "torch"},
     {label: "MindSpore", values: runs.mindspore.loss, className: "mindspore"},
-  ], {log, xLabel: TEXT.stepLabel, yLabel: TEXT.lossLabel, marker: result.parted});
+  ], {log, xLabel: t("axis-step"), yLabel: t("axis-loss"), marker: result.parted});
   linePlot($("pg-step-size"), [
     {label: "PyTorch", values: runs.torch.stepSize, className: "torch"},
     {label: "MindSpore", values: runs.mindspore.stepSize, className: "mindspore"},
-  ], {log: true, xLabel: TEXT.stepLabel, yLabel: TEXT.stepSizeLabel, marker: result.parted});
+  ], {log: true, xLabel: t("axis-step"), yLabel: t("axis-step-size"), marker: result.parted});
   if (state.problem === "rosenbrock") {
     contourPlot($("pg-trajectories"), (x, y) => (1 - x) ** 2 + 100 * (y - x * x) ** 2, [-2, 2, -1, 3],
       [0.3, 1, 3, 10, 30, 100, 300, 1000], [
@@ -263,25 +267,34 @@ function draw(state, result) {
   }
 }
 
+// The converter's texts are Markdown with `code` spans (which may quote the reader's input): built
+// as text nodes and <code> elements, never parsed as HTML. An unpaired backtick stays as it is.
+function inlineMarkdown(text) {
+  const parts = text.split("`");
+  if (parts.length % 2 === 0) { const last = parts.pop(); parts.push(`${parts.pop()}\`${last}`); }  // unpaired
+  return parts.map((part, i) => (i % 2 ? Object.assign(document.createElement("code"), {textContent: part})
+                                        : document.createTextNode(part)));
+}
+
 function renderConverter(state) {
   const result = convert(state.conv_dir, state.conv_src);
   const out = $("pg-conv-code"), notes = $("pg-conv-notes"), verdict = $("pg-conv-verdict");
   if (!result.ok) {
     out.textContent = "";
-    verdict.textContent = ZH ? result.error.zh : result.error.en;
+    verdict.replaceChildren(...inlineMarkdown(result.error[LANGUAGE]));
     verdict.className = "pg-error";
     notes.replaceChildren();
     return;
   }
   out.textContent = result.code;
-  verdict.textContent = result.identical ? TEXT.identical : TEXT.notIdentical;
+  verdict.textContent = t(result.identical ? "identical" : "not-identical");
   verdict.className = result.identical ? "pg-ok" : "pg-warn";
   notes.replaceChildren(...result.caveats.map((c) => {
     const item = document.createElement("li");
-    item.textContent = ZH ? c.zh : c.en;
+    item.append(...inlineMarkdown(c[LANGUAGE]));
     if (c.row) {
       const link = Object.assign(document.createElement("a"), {href: `../rprop/#row-${c.row}`, textContent: " ↗"});
-      link.setAttribute("aria-label", ZH ? "对照表中的相应行" : "the matching row of the mapping table");
+      link.setAttribute("aria-label", t("mapping-row"));
       item.append(link);
     }
     return item;
@@ -296,9 +309,12 @@ function settle(messages) {
   return state;
 }
 
+// The runs of `state`, unless a control holds a value that settle() rejected (after `before` messages).
+const runUnlessRejected = (state, messages, before) => (messages.length > before ? null : run(state, messages));
+
 function update(messages = []) {
   const state = settle(messages);
-  render(state, messages, run(state, messages));
+  render(state, messages, runUnlessRejected(state, messages, 0));
   renderConverter(state);
 }
 
@@ -334,7 +350,7 @@ async function start() {
   // no single task holds up the page while it loads (Lighthouse's total blocking time, issue 6);
   // later updates run in one go.
   await nextTask();
-  const first = settle(messages), result = run(first, messages);
+  const before = messages.length, first = settle(messages), result = runUnlessRejected(first, messages, before);
   await nextTask();
   render(first, messages, result);
   await nextTask();
