@@ -78,6 +78,17 @@ def test_plots_fill_the_column_with_readable_unclipped_labels(base_url, chromium
     finish(page)
 
 
+def test_plots_are_redrawn_for_a_new_column_width(base_url, chromium):
+    page = open_page(chromium, base_url + "playground/?problem=rosenbrock")
+    page.set_viewport_size({"width": 375, "height": 900})
+    page.wait_for_function("document.getElementById('pg-loss').viewBox.baseVal.width < 400")
+    for plot in PLOTS:
+        g = page.evaluate(GEOMETRY, plot)
+        assert g["width"] >= 0.8 * g["column"] and g["tickFont"] >= 11, (plot, g)
+        assert all(inside(text, g["svg"]) for text in g["ticks"] + g["labels"]), plot
+    finish(page)
+
+
 def rgba(css):
     values = [float(v) for v in re.findall(r"[\d.]+", css)]
     return values + [1.0] * (4 - len(values))

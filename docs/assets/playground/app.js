@@ -358,11 +358,11 @@ async function start() {
   root.dataset.ready = "true";
   // The plots are drawn at the column's width in pixels (plot.js): draw them again when it changes.
   let width = root.clientWidth;
-  new ResizeObserver(() => {
+  new ResizeObserver(() => requestAnimationFrame(() => {  // next frame: no resize loop within this one
     if (root.clientWidth === width) return;
     width = root.clientWidth;
     if (drawn) draw(drawn.state, drawn.result);
-  }).observe(root);
+  })).observe(root);
 }
 
 // For scripts/bench_playground.py: the median time of one recompute + redraw, in milliseconds.
