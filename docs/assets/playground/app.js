@@ -92,22 +92,23 @@ function writeUrl(state) {
 const float = (v) => ({type: "float", value: Number(v)});
 const floatPair = (text) => ({type: "tuple", items: text.split(",").map(float)});
 
+// An optimizer of `convention`; an error says which side ("t" or "m") rejected its arguments.
+function built(side, convention, kwargs) {
+  try { return make(convention, kwargs); } catch (error) { throw Object.assign(error, {side}); }
+}
+
 function optimizers(state) {
-  let torch;
-  try {
-    torch = make("torch", {lr: float(state.t_lr), etas: floatPair(state.t_etas), step_sizes: floatPair(state.t_ss)});
-  } catch (error) { error.side = "t"; throw error; }
+  const torch = built("t", "torch", {lr: float(state.t_lr), etas: floatPair(state.t_etas), step_sizes: floatPair(state.t_ss)});
   const variant = state.m_variant;
   const kwargs = variant === "mindspore-experimental"
     ? {lr: float(state.m_lr), etas: floatPair(state.m_etas), step_sizes: floatPair(state.m_ss)}
     : {learning_rate: float(state.m_lr), etas: floatPair(state.m_etas), step_sizes: floatPair(state.m_ss),
        weight_decay: float(state.m_wd)};
   if (variant === "mindspore-experimental" && state.m_wd > 0) {
-    throw Object.assign(new Error(t("experimental-no-weight-decay")), {side: "m", reason: t("experimental-no-weight-decay")});
+    const id = "experimental-no-weight-decay";
+    throw Object.assign(new Error(say(id, "en")), {side: "m", id});
   }
-  let mindspore;
-  try { mindspore = make(variant, kwargs); } catch (error) { error.side = "m"; throw error; }
-  return {torch, mindspore};
+  return {torch, mindspore: built("m", variant, kwargs)};
 }
 
 function mulberry32(seed) {
@@ -216,7 +217,7 @@ function run(state, messages) {
   try {
     return simulate(state);
   } catch (error) {
-    const side = error.side ?? "t", reason = error.reason ?? (error.id ? t(error.id, error.values) : error.message);
+    const side = error.side ?? "t", reason = error.id ? t(error.id, error.values) : error.message;
     const argument = Object.keys(CONTROLS).find((name) => new RegExp(`\\b${name}\\b`).test(error.message));
     const field = argument ? fieldName(`${side}_${CONTROLS[argument]}`) : {t: "PyTorch", m: "MindSpore"}[side];
     messages.push(t("rejected", {field, reason: reason.replace(/[.。]$/, "")}));
