@@ -168,16 +168,22 @@ ENGINE_REFUSALS = [
 ]
 
 
-def app_texts(language: str) -> list[str]:
-    """The string and template literals of app.js's TEXT for one language (`${…}` blanked), and the
-    messages of the errors app.js throws itself (the page shows them in either language)."""
-    source = (PLAYGROUND / "app.js").read_text(encoding="utf-8")
-    blocks = re.search(r"const TEXT = ZH \? \{(.*?)\} : \{(.*?)\n\};", source, re.S)
-    assert blocks, "app.js no longer holds its texts in `const TEXT = ZH ? {…} : {…};`: update sitetext.py"
-    block = blocks.group(1 if language == "zh" else 2)
-    literals = re.findall(r'"((?:[^"\\]|\\.)*)"|`((?:[^`\\]|\\.)*)`', block)
-    thrown = re.findall(r'new Error\("((?:[^"\\]|\\.)*)"\)', source)
-    return [re.sub(r"\$\{[^}]*\}", " ", a or b) for a, b in literals] + thrown
+def _fields_blanked(text: str) -> str:
+    """A template's {fields} (also nested `{code(show(x))}`) and claim markers, blanked."""
+    text = re.sub(r"\[\[[^\]]*\]\]", " ", text)
+    while re.search(r"\{[^{}]*\}", text):
+        text = re.sub(r"\{[^{}]*\}", " ", text)
+    return text
+
+
+def page_and_message_texts() -> dict[str, list[str]]:
+    """Every text of the playground's message table (docs/assets/playground/messages.js, templates
+    with their {fields}), the labels of its HTML and the converter's literals, per language
+    (tests/js/playground_texts.mjs)."""
+    result = subprocess.run([oracles.node(), str(ROOT / "tests" / "js" / "playground_texts.mjs")],
+                            capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
 
 
 def playground_texts() -> dict[str, list[Text]]:
@@ -196,8 +202,9 @@ def playground_texts() -> dict[str, list[Text]]:
         assert error is not None, f"{convention} accepted {kwargs}"
         for language in texts:
             texts[language].append(Text("rprop.js", "playground", f"make({convention!r}, …)", error[language]))
-    for language in texts:
-        texts[language] += [Text("app.js", "playground", f"TEXT ({language})", t) for t in app_texts(language)]
+    for language, strings in page_and_message_texts().items():
+        texts[language] += [Text("messages.js", "playground", f"message ({language})", _fields_blanked(t))
+                            for t in strings]
     return texts
 
 

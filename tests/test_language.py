@@ -34,8 +34,7 @@ _OWNED = {
               "检查点转换器 正在初始化搜索引擎 清空当前内容 演练场 版本 目录 迁移与验证 页眉 首页",
     # docs/assets/playground/*.js: engine errors and app.js's own error in English, Tensor and 第一步
     # in the converter notes
-    "playground": "False Tensor True be beta gamma got has in int invalid is larger list must no satisfy "
-                  "than they 第一步",
+    "playground": "Tensor beta gamma in list 第一步",
     "api": "*",
 }
 OWNED_ELSEWHERE: set[tuple[str, str]] = {(region, word) for region, words in _OWNED.items()

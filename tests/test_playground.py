@@ -3,9 +3,15 @@ URL, restores a shared URL, reports bad values in the reader's language, and con
 
 from __future__ import annotations
 
+import json
+import re
+import subprocess
 from urllib.parse import urlsplit
 
 import pytest
+
+import oracles
+from sitebuild import ROOT
 
 
 
@@ -54,13 +60,15 @@ def test_a_shared_url_restores_its_state(base_url, chromium):
     page.close()
 
 
-@pytest.mark.parametrize(("language", "expected"), [("", "not valid"), ("zh/", "无效")])
-def test_a_bad_url_value_shows_a_message_and_the_page_still_works(base_url, chromium, language, expected):
+@pytest.mark.parametrize(("language", "expected", "labels"), [
+    ("", "is not", ["PyTorch lr", "Steps", "Problem"]), ("zh/", "无效", ["PyTorch 的 lr", "步数", "问题"])])
+def test_a_bad_url_value_shows_a_message_and_the_page_still_works(base_url, chromium, language, expected, labels):
     page, errors = open_page(chromium, base_url + language + "playground/?t_lr=abc&steps=-5&problem=nope")
     message = page.locator("#pg-messages")
     assert message.is_visible()
     text = message.inner_text()
-    assert expected in text and "t_lr=abc" in text and "steps=-5" in text and "problem=nope" in text
+    assert expected in text and all(label in text for label in labels)
+    assert "“abc”" in text and "“-5”" in text and "“nope”" in text and "t_lr" not in text
     assert len(points(page, "pg-loss")) == 2   # defaults used instead: the plots are there
     assert errors == []
     page.close()
@@ -111,3 +119,32 @@ def test_controls_are_labelled_and_keyboard_operable(base_url, chromium):
     assert page.locator("#pg-steps").input_value() == "101"
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     page.close()
+
+
+# --- the texts the playground shows (docs/assets/playground/messages.js, tests/js/playground_texts.mjs)
+
+def playground_strings() -> dict:
+    result = subprocess.run([oracles.node(), "tests/js/playground_texts.mjs"], cwd=ROOT,
+                            capture_output=True, text=True, check=True)
+    return json.loads(result.stdout)
+
+
+def test_every_message_has_both_languages_with_the_same_fields():
+    script = 'import("./docs/assets/playground/messages.js").then((m) => console.log(JSON.stringify(m.MESSAGES)))'
+    messages = json.loads(subprocess.run([oracles.node(), "--input-type=module", "-e", script], cwd=ROOT,
+                                         capture_output=True, text=True, check=True).stdout)
+    engine = (ROOT / "docs/assets/playground/rprop.js").read_text()
+    used = set(re.findall(r'fail\(\w+, "([\w-]+)"', engine) + re.findall(r'stepLimit\(\w+, \w+, "([\w-]+)"', engine))
+    assert used and used <= set(messages), used - set(messages)
+    for key, text in messages.items():
+        assert set(text) == {"en", "zh"}, key
+        fields = [sorted(re.findall(r"\{(\w+)\}", text[language])) for language in ("en", "zh")]
+        assert fields[0] == fields[1], key
+        assert re.search(r"[\u4e00-\u9fff]", text["zh"]) or not re.search(r"[a-z]{3,} [a-z]{3,}", text["zh"]), key
+
+
+def test_the_list_of_texts_holds_every_message_and_label_per_language():
+    strings = playground_strings()
+    assert "Steps" in strings["en"] and "步数" in strings["zh"]
+    assert any("学习率" in s for s in strings["zh"]) and any("etaminus < 1" in s for s in strings["en"])
+    assert not any(re.search(r"[\u4e00-\u9fff]", s) for s in strings["en"])

@@ -2,10 +2,11 @@
 // {"convert": [[direction, input], ...], "engine": [[convention, kwargs], ...]} as JSON on stdin and
 // writes {"convert": [[text, ...], ...], "engine": [{en, zh} or null, ...]} on stdout: each converter
 // result's verdict or error and caveats in both languages, and what each engine construction throws
-// (`zh` is the error's Chinese text if it has one, else its message, as the page shows it).
+// (as the page shows it: the message of messages.js the error names, in each language).
 
 import { convert } from "../../docs/assets/playground/convert.js";
 import { make } from "../../docs/assets/playground/rprop.js";
+import { say } from "../../docs/assets/playground/messages.js";
 
 const chunks = [];
 for await (const chunk of process.stdin) chunks.push(chunk);
@@ -20,7 +21,8 @@ const engine = ([convention, kwargs]) => {
     make(convention, kwargs);
     return null;
   } catch (error) {
-    return {en: error.message, zh: error.zh ?? error.message};
+    return error.id ? {en: say(error.id, "en", error.values), zh: say(error.id, "zh", error.values)}
+      : {en: error.message, zh: error.message};
   }
 };
 

@@ -242,7 +242,7 @@ function convertParams(source, target, args, paramsText, caveats) {
       "The first argument looks like parameter groups (dicts). Their keys differ between the frameworks "
       + "(`mindspore.nn.Rprop` has no per-group `etas` or `step_sizes`), so they are not converted automatically: "
       + "convert the call for the whole model and set up the groups by hand.",
-      "第一个参数看起来是参数分组（字典）。各框架允许的分组键不同（`mindspore.nn.Rprop` 不支持按组设置 `etas` 或 "
+      "第一个参数看起来是参数组（字典）。各框架允许的参数组键不同（`mindspore.nn.Rprop` 不支持按组设置 `etas` 或 "
       + "`step_sizes`），因此不会自动转换：请先按整个模型转换调用，再手动设置分组。");
   }
   const toMindSpore = target !== "torch", fromMindSpore = source !== "torch";

@@ -235,7 +235,7 @@ class Parser {
     if (this.isKeyword("if")) {
       this.next();
       this.orTest();
-      if (!this.isKeyword("else")) throw this.error("expected 'else' in a conditional expression", "条件表达式中此处应为“else”");
+      if (!this.isKeyword("else")) throw this.error("expected 'else' in a conditional expression", "条件表达式中此处应为 `else`");
       this.next();
       this.test();
       return this.node("other", first);
@@ -263,10 +263,10 @@ class Parser {
         this.next();
         if (this.isOp("=")) { this.next(); this.test(); }
       } else if (!this.isOp(",") && !this.isOp(":")) {
-        throw this.error("expected a parameter name in a lambda", "lambda 中此处应为参数名");
+        throw this.error("expected a parameter name in a lambda", "`lambda` 中此处应为参数名");
       }
       if (this.isOp(",")) this.next();
-      else if (!this.isOp(":")) throw this.error("expected ',' or ':' in a lambda", "lambda 中此处应为“,”或“:”");
+      else if (!this.isOp(":")) throw this.error("expected ',' or ':' in a lambda", "`lambda` 中此处应为 `,` 或 `:`");
     }
     this.next();
     this.test();
@@ -442,7 +442,7 @@ class Parser {
   comprehension() {
     while (this.isKeyword("for") || this.isKeyword("async")) {
       if (this.isKeyword("async")) this.next();
-      if (!this.isKeyword("for")) throw this.error("expected 'for'", "此处应为“for”");
+      if (!this.isKeyword("for")) throw this.error("expected 'for'", "此处应为 `for`");
       this.next();
       for (;;) {  // target list
         if (this.isOp("*")) this.next();
@@ -486,7 +486,7 @@ class Parser {
       const parts = [];
       while (this.token.kind === "string") parts.push(this.next());
       if (parts.some((p) => p.bytes) && !parts.every((p) => p.bytes)) {
-        throw fail(this.source, t.start, "cannot mix bytes and nonbytes literals", "不能把 bytes 字面量和 str 字面量连在一起");
+        throw fail(this.source, t.start, "cannot mix bytes and nonbytes literals", "不能把 `bytes` 字面量和 `str` 字面量连在一起");
       }
       if (parts.some((p) => p.bytes || p.formatted)) return this.node("other", first);
       return this.node("string", first, {value: parts.map((p) => p.str).join("")});
@@ -498,7 +498,7 @@ class Parser {
     if (this.isOp("...")) { this.next(); return this.node("other", first); }
     if (this.isOp("(")) {
       this.next();
-      if (this.isKeyword("yield")) throw this.error("'yield' is not supported here", "这里不支持“yield”");
+      if (this.isKeyword("yield")) throw this.error("'yield' is not supported here", "这里不支持 `yield`");
       const {items, trailingComma, starred, comprehension} = this.elements(")");
       this.expectOp(")", "expected ',' or ')'", "此处应为“,”或“)”");
       if (comprehension || starred) return this.node("other", first);

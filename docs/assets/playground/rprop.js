@@ -14,6 +14,8 @@
 // checks this with golden vectors). Only NaN payloads may differ: JS engines canonicalise NaNs.
 // float64, float16 and bfloat16 parameters are out of scope and rejected.
 
+import { say } from "./messages.js";
+
 const f32 = Math.fround;
 
 export class ValueError extends Error {
@@ -30,6 +32,12 @@ export class RuntimeError extends Error {
 
 export class AssertionError extends Error {
   constructor(message) { super(message); this.name = "AssertionError"; }
+}
+
+// An exception of Python's type `Type` with message `id` of messages.js: its text in English, and
+// the id and values, from which a page says the same in its own language.
+function fail(Type, id, values = {}) {
+  return Object.assign(new Type(say(id, "en", values)), {id, values});
 }
 
 export const CONVENTIONS = Object.freeze(["torch", "mindspore", "mindspore-experimental", "mindspore-doc"]);
@@ -58,7 +66,7 @@ export const SWITCHES = Object.freeze({
  */
 export function make(convention, kwargs = {}) {
   if (!CONVENTIONS.includes(convention)) {
-    throw new ValueError(`unknown convention ${JSON.stringify(convention)}; choose one of ${CONVENTIONS.join(", ")}`);
+    throw fail(ValueError, "unknown-convention", {convention: JSON.stringify(convention), choices: CONVENTIONS.join(", ")});
   }
   const sw = SWITCHES[convention];
   const hyper = ARGUMENTS[convention](kwargs);
@@ -86,7 +94,7 @@ function step(sw, hyper, params, grads, state) {
   // optimizer.py `_check_step_limit`: arguments the framework accepts but can step only so often
   const limit = hyper.stepLimit;
   if (limit && Object.keys(params).some((name) => grads[name] != null && state.step[name] >= limit.steps)) {
-    throw new limit.error(limit.message);
+    throw fail(limit.error, limit.id, limit.values);
   }
   const newParams = {}, steps = {}, prev = {}, stepSize = {};
   for (const [name, param] of Object.entries(params)) {
@@ -151,40 +159,39 @@ function clip(x, lo, hi) {
 
 function checkParams(sw, params) {
   if (!isMapping(params)) {
-    throw new TypeError(`params must be an object of name to Float32Array, got ${describe(params)}`);
+    throw fail(TypeError, "params-not-object", {got: describe(params)});
   }
   const names = Object.keys(params);
-  if (names.length === 0) throw new ValueError("params must not be empty: the optimizer needs at least one parameter");
+  if (names.length === 0) throw fail(ValueError, "params-empty");
   for (const name of names) {
     const p = params[name];
     if (!ArrayBuffer.isView(p) || p instanceof DataView) {
-      throw new TypeError(`parameter '${name}' must be a Float32Array, got ${describe(p)}`);
+      throw fail(TypeError, "param-not-array", {name, got: describe(p)});
     }
     if (sw.precision.startsWith("mindspore") && p.length === 0) {
-      throw new ValueError(`MindSpore optimizers cannot hold an empty parameter ('${name}'): creating its state fails`);
+      throw fail(ValueError, "param-empty-mindspore", {name});
     }
     if (!(p instanceof Float32Array)) {
-      throw new TypeError(`parameter '${name}' is a ${p.constructor.name}: this engine updates float32 parameters only`);
+      throw fail(TypeError, "param-not-float32", {name, type: p.constructor.name});
     }
   }
 }
 
 function checkGrads(sw, params, grads, state) {
   if (!isMapping(grads) || !sameKeys(grads, params)) {
-    throw new ValueError("grads must map exactly the parameter names to gradients");
+    throw fail(ValueError, "grads-names");
   }
-  if (!sameKeys(state.step, params)) throw new ValueError("state does not belong to these parameters (names differ)");
+  if (!sameKeys(state.step, params)) throw fail(ValueError, "state-names");
   for (const [name, p] of Object.entries(params)) {
     const g = grads[name];
     if (g == null) {
       if (sw.sharedStepCounter) {
-        throw new TypeError(`gradient of '${name}' is null: with a shared step counter (MindSpore) every parameter `
-                            + "takes a gradient at every step; pass zeros");
+        throw fail(TypeError, "grad-null-shared", {name});
       }
       continue;
     }
     if (!(g instanceof Float32Array) || g.length !== p.length) {
-      throw new ValueError(`gradient of '${name}' must be a Float32Array of length ${p.length}`);
+      throw fail(ValueError, "grad-shape", {name, length: p.length});
     }
   }
 }
@@ -227,23 +234,23 @@ function hyperOf({lr, etaminus, etaplus, stepMin, stepMax, weightDecay = 0, maxi
   return Object.freeze({lr, etaminus, etaplus, stepMin, stepMax, weightDecay, maximize, stepLimit});
 }
 
-// optimizer.py `StepLimit`: the framework builds the optimizer but fails at step `steps + 1`.
-const stepLimit = (steps, error, message) => Object.freeze({steps, error, message});
+// optimizer.py `StepLimit`: the framework builds the optimizer but fails at step `steps + 1`
+// (with the error `error` and the message `id` of messages.js).
+const stepLimit = (steps, error, id, values) => Object.freeze({steps, error, id, values});
 
 // torch.optim.Rprop 2.x; capturable, foreach and differentiable change nothing on CPU.
 function torchArguments(kwargs) {
   const fw = "torch.optim.Rprop";
   const a = bind(fw, TORCH_DEFAULTS, kwargs);
   const lr = scalarLr(a.lr, fw);
-  if (!(lr >= 0)) throw new ValueError(`${fw}: invalid learning rate ${lr}: lr must be >= 0`);
+  if (!(lr >= 0)) throw fail(ValueError, "torch-lr", {fw, lr});
   const [etaminus, etaplus] = pair(a.etas, "etas", true);
   if (!(0 < etaminus && etaminus < 1 && 1 < etaplus)) {
-    throw new ValueError(`${fw}: invalid etas (${etaminus}, ${etaplus}): they must satisfy 0 < etaminus < 1 < etaplus`);
+    throw fail(ValueError, "torch-etas", {fw, etaminus, etaplus});
   }
   const [stepMin, stepMax] = pair(a.step_sizes, "step_sizes", true);
   // torch 2.13 `_single_tensor_rprop`: capturable=True asserts a CUDA-like device at the first step
-  const limit = truthy(a.capturable) ? stepLimit(0, AssertionError,
-    `${fw}: capturable=True needs parameters on a device that supports CUDA graphs; on CPU the first step() fails`) : null;
+  const limit = truthy(a.capturable) ? stepLimit(0, AssertionError, "torch-capturable", {fw}) : null;
   return hyperOf({lr, etaminus, etaplus, stepMin, stepMax, maximize: truthy(a.maximize), stepLimit: limit});
 }
 
@@ -254,20 +261,20 @@ function mindsporeArguments(kwargs) {
   const [lr, limit] = mindsporeLearningRate(a.learning_rate, fw);
   const weightDecay = mindsporeWeightDecay(a.weight_decay, fw);
   for (const what of ["etas", "step_sizes"]) {
-    if (a[what].type !== "tuple") throw new TypeError(`${fw}: ${what} must be a tuple, got ${pyType(a[what])}`);
+    if (a[what].type !== "tuple") throw fail(TypeError, "not-a-tuple", {fw, what, type: pyType(a[what])});
     const n = a[what].items.length;
-    if (n !== 2) throw new ValueError(`${fw}: ${what} must hold 2 values, got ${n}`);
+    if (n !== 2) throw fail(ValueError, "tuple-length", {fw, what, count: n});
   }
   const [etaminus, etaplus] = a.etas.items, [low, high] = a.step_sizes.items;
   if (pyGreater(low, high, "step_sizes")) {
-    throw new ValueError(`${fw}: step_sizes[0] = ${show(low)} is larger than step_sizes[1] = ${show(high)}`);
+    throw fail(ValueError, "step-sizes-order", {fw, low: show(low), high: show(high)});
   }
   requireFloat(etaminus, "etaminus (etas[0])", fw);
   if (!(0 < etaminus.value && etaminus.value < 1)) {
-    throw new ValueError(`${fw}: etaminus (etas[0]) must be in (0.0, 1.0), got ${show(etaminus)}`);
+    throw fail(ValueError, "eta-below-one", {fw, what: "etaminus (etas[0])", value: show(etaminus)});
   }
   requireFloat(etaplus, "etaplus (etas[1])", fw);
-  if (!(etaplus.value > 1)) throw new ValueError(`${fw}: etaplus (etas[1]) must be > 1.0, got ${show(etaplus)}`);
+  if (!(etaplus.value > 1)) throw fail(ValueError, "eta-above-one", {fw, what: "etaplus (etas[1])", value: show(etaplus)});
   requireFloat(low, "step_sizes[0]", fw);
   requireFloat(high, "step_sizes[1]", fw);
   return hyperOf({lr, etaminus: etaminus.value, etaplus: etaplus.value, stepMin: low.value, stepMax: high.value,
@@ -280,14 +287,14 @@ function mindsporeExperimentalArguments(kwargs) {
   const fw = "mindspore.experimental.optim.Rprop";
   const a = bind(fw, EXPERIMENTAL_DEFAULTS, kwargs);
   const lr = scalarLr(a.lr, fw);
-  if (!(lr > 0)) throw new ValueError(`${fw}: lr must be > 0, got ${lr}`);
-  if (!Number.isFinite(lr)) throw new ValueError(`${fw}: lr must be finite, got ${lr}`);
+  if (!(lr > 0)) throw fail(ValueError, "lr-not-positive", {fw, lr});
+  if (!Number.isFinite(lr)) throw fail(ValueError, "lr-not-finite", {fw, lr});
   const etaplus = index(a.etas, 1, "etas", fw);
-  if (!isReal(etaplus)) throw new TypeError(`${fw}: etas[1] must be a number, got ${pyType(etaplus)}`);
-  if (!(num(etaplus) > 1)) throw new ValueError(`${fw}: etas[1] must be > 1.0, got ${show(etaplus)}`);
+  if (!isReal(etaplus)) throw fail(TypeError, "eta-not-number", {fw, what: "etas[1]", type: pyType(etaplus)});
+  if (!(num(etaplus) > 1)) throw fail(ValueError, "eta-above-one", {fw, what: "etas[1]", value: show(etaplus)});
   const etaminus = index(a.etas, 0, "etas", fw);
   requireFloat(etaminus, "etas[0]", fw);
-  if (!(0 < etaminus.value && etaminus.value < 1)) throw new ValueError(`${fw}: etas[0] must be in (0.0, 1.0), got ${show(etaminus)}`);
+  if (!(0 < etaminus.value && etaminus.value < 1)) throw fail(ValueError, "eta-below-one", {fw, what: "etas[0]", value: show(etaminus)});
   const [em, ep] = pair(a.etas, "etas", true);
   const [stepMin, stepMax] = pair(a.step_sizes, "step_sizes", true);
   return hyperOf({lr, etaminus: em, etaplus: ep, stepMin, stepMax, maximize: truthy(a.maximize)});
@@ -295,10 +302,10 @@ function mindsporeExperimentalArguments(kwargs) {
 
 // Python's keyword binding: an unknown keyword is a TypeError before any value is looked at.
 function bind(fw, defaults, kwargs) {
-  if (!isMapping(kwargs)) throw new TypeError(`${fw}: keyword arguments must be an object, got ${describe(kwargs)}`);
+  if (!isMapping(kwargs)) throw fail(TypeError, "keywords-not-object", {fw, got: describe(kwargs)});
   const args = {...defaults};
   for (const [key, value] of Object.entries(kwargs)) {
-    if (!Object.hasOwn(defaults, key)) throw new TypeError(`${fw}() got an unexpected keyword argument '${key}'`);
+    if (!Object.hasOwn(defaults, key)) throw fail(TypeError, "unexpected-keyword", {fw, key});
     if (value !== undefined) args[key] = literal(value, key);
   }
   return args;
@@ -319,7 +326,7 @@ function literal(v, what) {
     }
     if (Object.hasOwn(SCALAR_TYPES, v.type) && typeof v.value === SCALAR_TYPES[v.type]) return {type: v.type, value: v.value};
   }
-  throw new TypeError(`${what}: cannot read ${describe(v)} ${JSON.stringify(v)} as a Python literal`);
+  throw fail(TypeError, "not-a-literal", {what, kind: describe(v), json: JSON.stringify(v)});
 }
 
 const isReal = (n) => n.type === "float" || n.type === "int" || n.type === "bool";
@@ -353,20 +360,20 @@ function show(n) {  // roughly Python's repr, for messages
 
 // conventions.py `_torch_scalar_lr` (without the one-element-array case).
 function scalarLr(n, fw) {
-  if (!isReal(n)) throw new TypeError(`${fw}: lr must be a real number, got ${pyType(n)}`);
+  if (!isReal(n)) throw fail(TypeError, "lr-not-real", {fw, type: pyType(n)});
   return num(n);
 }
 
 // conventions.py `_pair`: two real numbers from anything with a len().
 function pair(n, what, torchLike) {
   const count = length(n);
-  if (count === undefined) throw new TypeError(`${what} must be a pair of numbers, got ${pyType(n)}`);
-  if (n.type === "str") throw new TypeError(`${what} must be a pair of numbers, got a string`);
+  if (count === undefined) throw fail(TypeError, "pair-not-sized", {what, type: pyType(n)});
+  if (n.type === "str") throw fail(TypeError, "pair-is-string", {what});
   if (count !== 2) {
-    if (count < 2 && what === "etas" && torchLike) throw new IndexError(`${what} must hold 2 values (etaminus, etaplus), got ${count}`);
-    throw new ValueError(`${what} must hold exactly 2 values, got ${count}`);
+    if (count < 2 && what === "etas" && torchLike) throw fail(IndexError, "etas-too-short", {what, count});
+    throw fail(ValueError, "pair-length", {what, count});
   }
-  for (const x of n.items) if (!isReal(x)) throw new TypeError(`${what} must hold numbers, got ${pyType(x)}`);
+  for (const x of n.items) if (!isReal(x)) throw fail(TypeError, "pair-not-numbers", {what, type: pyType(x)});
   return n.items.map(num);
 }
 
@@ -374,49 +381,46 @@ function pair(n, what, torchLike) {
 function index(n, i, what, fw) {
   const items = isSequence(n) ? n.items : n.type === "str" ? [...n.value].map((c) => ({type: "str", value: c})) : null;
   if (items === null) {
-    throw new TypeError(`${fw}: ${what} must be a pair of numbers; ${what}[${i}] failed ('${pyType(n)}' object is not subscriptable)`);
+    throw fail(TypeError, "not-subscriptable", {fw, what, i, type: pyType(n)});
   }
-  if (i >= items.length) throw new IndexError(`${fw}: ${what} must be a pair of numbers; ${what}[${i}] failed (index out of range)`);
+  if (i >= items.length) throw fail(IndexError, "index-out-of-range", {fw, what, i});
   return items[i];
 }
 
 // conventions.py `_require_type` with float: a Python float, not an int or a bool.
 function requireFloat(n, what, fw) {
   if (n.type !== "float") {
-    throw new TypeError(`${fw}: ${what} must be a float, got ${pyType(n)} (${show(n)}); write e.g. 50.0, not 50`);
+    throw fail(TypeError, "not-a-float", {fw, what, type: pyType(n), value: show(n)});
   }
 }
 
-// conventions.py `_mindspore_learning_rate`: a number, or a 1-d schedule of which only the first
-// value is read; the result is rounded to float32.
 // conventions.py `_mindspore_learning_rate`: [the step-1 learning rate, its step limit or null].
 // A number is a constant; any iterable (a string too: "25" is the schedule [2.0, 5.0]) is a
 // schedule of one value per step, gathered at the step counter: N values run N steps.
 function mindsporeLearningRate(n, fw) {
   if (isReal(n)) {
     const value = num(n);
-    if (!(Number.isFinite(value) && value >= 0)) throw new ValueError(`${fw}: learning_rate must be a finite number >= 0, got ${value}`);
+    if (!(Number.isFinite(value) && value >= 0)) throw fail(ValueError, "ms-lr-range", {fw, value});
     return [f32(value), null];
   }
-  if (n.type === "none") throw new TypeError(`${fw}: learning_rate must be an int, float, tensor or iterable, got NoneType`);
+  if (n.type === "none") throw fail(TypeError, "ms-lr-none", {fw});
   const items = n.type === "str" ? [...n.value].map((c) => ({type: "str", value: c})) : n.items;
   // np.array(list(schedule)).astype(float32): a ragged nesting or an unreadable string is a ValueError
   const nested = items.filter(isSequence);
   if (nested.length > 0) {
     const width = nested[0].items.length;
     if (nested.length !== items.length || nested.some((item) => item.items.length !== width)) {
-      throw new ValueError(`${fw}: learning_rate schedule ${show(n)} is ragged`);
+      throw fail(ValueError, "ms-lr-ragged", {fw, schedule: show(n)});
     }
-    return [NaN, stepLimit(0, ValueError, `${fw}: a learning_rate schedule with 2 dimensions cannot be called at step 1`)];
+    return [NaN, stepLimit(0, ValueError, "ms-lr-2d", {fw})];
   }
   const values = items.map((item) => {
     const value = item.type === "none" ? NaN : item.type === "str" ? parsePythonFloat(item.value) : num(item);
-    if (value === undefined) throw new ValueError(`${fw}: learning_rate schedule must hold numbers: could not convert ${show(item)}`);
+    if (value === undefined) throw fail(ValueError, "ms-lr-not-numbers", {fw, item: show(item)});
     return value;
   });
   const count = values.length;
-  return [count ? f32(values[0]) : NaN, stepLimit(count, RuntimeError,
-    `${fw}: the learning_rate schedule has ${count} value${count === 1 ? "" : "s"}, one per step, so step ${count + 1} has none`)];
+  return [count ? f32(values[0]) : NaN, stepLimit(count, RuntimeError, "ms-lr-schedule-end", {fw, next: count + 1})];
 }
 
 // Python's float(str) syntax: underscores between digits, inf/infinity/nan in any case.
@@ -434,9 +438,9 @@ function parsePythonFloat(text) {
 
 // conventions.py `_mindspore_weight_decay` (kept unrounded, as in Python; the update rounds it).
 function mindsporeWeightDecay(n, fw) {
-  if (!isReal(n)) throw new TypeError(`${fw}: weight_decay must be an int or float, got ${pyType(n)}`);
+  if (!isReal(n)) throw fail(TypeError, "ms-wd-type", {fw, type: pyType(n)});
   const value = num(n);
-  if (!(value >= 0)) throw new ValueError(`${fw}: weight_decay must be >= 0, got ${value}`);
+  if (!(value >= 0)) throw fail(ValueError, "ms-wd-range", {fw, value});
   return value;
 }
 
@@ -453,7 +457,7 @@ function pyGreater(a, b, what) {
     }
     return a.items.length > b.items.length;
   }
-  throw new TypeError(`${what}: '>' not supported between instances of '${pyType(a)}' and '${pyType(b)}'`);
+  throw fail(TypeError, "no-ordering", {what, a: pyType(a), b: pyType(b)});
 }
 
 function pyEqual(a, b) {

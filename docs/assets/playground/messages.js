@@ -1,0 +1,136 @@
+// Every message of the playground's engine (rprop.js) and page (app.js), in English and Chinese:
+// one entry per message, `{name}` marks a value filled in by `say`. The engine raises its errors
+// with the English text (the Python reference's wording, which tests/js compares) and keeps the id
+// and the values, so that the page can say the same in the reader's language.
+//
+// A language check can read every text here from Node:
+//   node --input-type=module -e 'import("./docs/assets/playground/messages.js").then((m) => console.log(JSON.stringify(m.MESSAGES)))'
+// or `node tests/js/playground_texts.mjs` (this table with the page's labels and the converter's
+// texts, per language).
+
+export const MESSAGES = Object.freeze({
+  // --- the engine: constructor arguments (conventions.py) ---
+  "unknown-convention": {en: "unknown convention {convention}; choose one of {choices}",
+    zh: "未知的变体 {convention}；可选：{choices}"},
+  "keywords-not-object": {en: "{fw}: keyword arguments must be an object, got {got}",
+    zh: "{fw}：关键字参数必须是一个对象，实际为 {got}"},
+  "unexpected-keyword": {en: "{fw}() got an unexpected keyword argument '{key}'",
+    zh: "{fw}() 没有名为 '{key}' 的关键字参数"},
+  "not-a-literal": {en: "{what}: cannot read {kind} {json} as a Python literal",
+    zh: "{what}：无法把 {kind} {json} 读作 Python 字面量"},
+  "torch-lr": {en: "{fw}: invalid learning rate {lr}: lr must be >= 0",
+    zh: "{fw}：学习率 {lr} 无效，lr 必须 >= 0"},
+  "torch-etas": {en: "{fw}: invalid etas ({etaminus}, {etaplus}): they must satisfy 0 < etaminus < 1 < etaplus",
+    zh: "{fw}：etas ({etaminus}, {etaplus}) 无效，必须满足 0 < etaminus < 1 < etaplus"},
+  "torch-capturable": {en: "{fw}: capturable=True needs parameters on a device that supports CUDA graphs; on CPU the first step() fails",
+    zh: "{fw}：capturable=True 要求参数位于支持 CUDA Graph 的设备上；在 CPU 上，第一次调用 step() 就会失败"},
+  "lr-not-real": {en: "{fw}: lr must be a real number, got {type}",
+    zh: "{fw}：学习率 lr 必须是实数，实际为 {type}"},
+  "not-a-tuple": {en: "{fw}: {what} must be a tuple, got {type}",
+    zh: "{fw}：{what} 必须是 tuple，实际为 {type}"},
+  "tuple-length": {en: "{fw}: {what} must hold 2 values, got {count}",
+    zh: "{fw}：{what} 必须包含 2 个值，实际有 {count} 个"},
+  "step-sizes-order": {en: "{fw}: step_sizes[0] = {low} is larger than step_sizes[1] = {high}",
+    zh: "{fw}：步长下限 step_sizes[0] = {low} 大于上限 step_sizes[1] = {high}"},
+  "eta-below-one": {en: "{fw}: {what} must be in (0.0, 1.0), got {value}",
+    zh: "{fw}：{what} 必须在 (0.0, 1.0) 之内，实际为 {value}"},
+  "eta-above-one": {en: "{fw}: {what} must be > 1.0, got {value}",
+    zh: "{fw}：{what} 必须 > 1.0，实际为 {value}"},
+  "eta-not-number": {en: "{fw}: {what} must be a number, got {type}",
+    zh: "{fw}：{what} 必须是数值，实际为 {type}"},
+  "lr-not-positive": {en: "{fw}: lr must be > 0, got {lr}",
+    zh: "{fw}：学习率 lr 必须 > 0，实际为 {lr}"},
+  "lr-not-finite": {en: "{fw}: lr must be finite, got {lr}",
+    zh: "{fw}：学习率 lr 必须是有限值，实际为 {lr}"},
+  "pair-not-sized": {en: "{what} must be a pair of numbers, got {type}",
+    zh: "{what} 必须是一对数值，实际为 {type}"},
+  "pair-is-string": {en: "{what} must be a pair of numbers, got a string",
+    zh: "{what} 必须是一对数值，实际为字符串"},
+  "etas-too-short": {en: "{what} must hold 2 values (etaminus, etaplus), got {count}",
+    zh: "{what} 必须包含 2 个值（etaminus, etaplus），实际有 {count} 个"},
+  "pair-length": {en: "{what} must hold exactly 2 values, got {count}",
+    zh: "{what} 必须恰好包含 2 个值，实际有 {count} 个"},
+  "pair-not-numbers": {en: "{what} must hold numbers, got {type}",
+    zh: "{what} 只能包含数值，实际含有 {type}"},
+  "not-subscriptable": {en: "{fw}: {what} must be a pair of numbers; {what}[{i}] failed ('{type}' object is not subscriptable)",
+    zh: "{fw}：{what} 必须是一对数值；取 {what}[{i}] 失败（'{type}' 对象不支持下标）"},
+  "index-out-of-range": {en: "{fw}: {what} must be a pair of numbers; {what}[{i}] failed (index out of range)",
+    zh: "{fw}：{what} 必须是一对数值；取 {what}[{i}] 失败（下标越界）"},
+  "not-a-float": {en: "{fw}: {what} must be a float, got {type} ({value}); write e.g. 50.0, not 50",
+    zh: "{fw}：{what} 必须是 float，实际为 {type}（{value}）；请写成 50.0 这样的形式，而不是 50"},
+  "ms-lr-range": {en: "{fw}: learning_rate must be a finite number >= 0, got {value}",
+    zh: "{fw}：学习率 learning_rate 必须是 >= 0 的有限数，实际为 {value}"},
+  "ms-lr-none": {en: "{fw}: learning_rate must be an int, float, tensor or iterable, got NoneType",
+    zh: "{fw}：学习率 learning_rate 必须是 int、float、张量或可迭代对象，实际为 NoneType"},
+  "ms-lr-ragged": {en: "{fw}: learning_rate schedule {schedule} is ragged",
+    zh: "{fw}：学习率调度 learning_rate = {schedule} 各行长度不一"},
+  "ms-lr-2d": {en: "{fw}: a learning_rate schedule with 2 dimensions cannot be called at step 1",
+    zh: "{fw}：二维的学习率调度 learning_rate 在第 1 步就无法取值"},
+  "ms-lr-not-numbers": {en: "{fw}: learning_rate schedule must hold numbers: could not convert {item}",
+    zh: "{fw}：学习率调度 learning_rate 只能包含数值，无法转换 {item}"},
+  "ms-lr-schedule-end": {en: "{fw}: the learning_rate schedule gives one value per step and has none for step {next}",
+    zh: "{fw}：学习率调度 learning_rate 每步提供一个值，第 {next} 步已没有可用的值"},
+  "ms-wd-type": {en: "{fw}: weight_decay must be an int or float, got {type}",
+    zh: "{fw}：权重衰减 weight_decay 必须是 int 或 float，实际为 {type}"},
+  "ms-wd-range": {en: "{fw}: weight_decay must be >= 0, got {value}",
+    zh: "{fw}：权重衰减 weight_decay 必须 >= 0，实际为 {value}"},
+  "no-ordering": {en: "{what}: '>' not supported between instances of '{a}' and '{b}'",
+    zh: "{what}：'{a}' 与 '{b}' 之间无法用 '>' 比较大小"},
+  // --- the engine: parameters, gradients, state (optimizer.py) ---
+  "params-not-object": {en: "params must be an object of name to Float32Array, got {got}",
+    zh: "params 必须是从参数名到 Float32Array 的对象，实际为 {got}"},
+  "params-empty": {en: "params must not be empty: the optimizer needs at least one parameter",
+    zh: "params 不能为空：优化器至少需要一个参数"},
+  "param-not-array": {en: "parameter '{name}' must be a Float32Array, got {got}",
+    zh: "参数 '{name}' 必须是 Float32Array，实际为 {got}"},
+  "param-empty-mindspore": {en: "MindSpore optimizers cannot hold an empty parameter ('{name}'): creating its state fails",
+    zh: "MindSpore 的优化器不能包含空参数（'{name}'）：为它创建状态时会失败"},
+  "param-not-float32": {en: "parameter '{name}' is a {type}: this engine updates float32 parameters only",
+    zh: "参数 '{name}' 是 {type}：本引擎只更新 float32 参数"},
+  "grads-names": {en: "grads must map exactly the parameter names to gradients",
+    zh: "grads 必须恰好为每个参数名给出一个梯度"},
+  "state-names": {en: "state does not belong to these parameters (names differ)",
+    zh: "state 不属于这些参数（参数名不一致）"},
+  "grad-null-shared": {en: "gradient of '{name}' is null: with a shared step counter (MindSpore) every parameter takes a gradient at every step; pass zeros",
+    zh: "'{name}' 的梯度为 null：MindSpore 的所有参数共用一个步数计数器，每一步每个参数都必须有梯度；请传入全零的梯度"},
+  "grad-shape": {en: "gradient of '{name}' must be a Float32Array of length {length}",
+    zh: "'{name}' 的梯度必须是长度为 {length} 的 Float32Array"},
+
+  // --- the page (app.js) ---
+  "field-of-side": {en: "{side} {label}", zh: "{side} 的 {label}"},
+  "url-invalid": {en: "The address gives {field} = “{value}”, which is not {rule}; the default, {default}, is used instead.",
+    zh: "网址中的「{field}」= “{value}” 无效（应{rule}），已改用默认值 {default}。"},
+  "url-invalid-preset": {en: "The address asks for the preset {value}, which does not exist; each framework's defaults are used instead.",
+    zh: "网址中的预设 {value} 不存在，已改用各框架的默认值。"},
+  "input-invalid": {en: "{field}: “{value}” is not {rule}.", zh: "{field}：“{value}” 无效，应{rule}。"},
+  // a rule completes "… is not {rule}" and "应{rule}"
+  "rule-integer": {en: "a whole number from {lo} to {hi}", zh: "取 {lo} 到 {hi} 之间的整数"},
+  "rule-number": {en: "a number from {lo} to {hi}", zh: "取 {lo} 到 {hi} 之间的数"},
+  "rule-pair": {en: "two numbers separated by a comma, such as 0.5,1.2", zh: "为用逗号分隔的两个数，例如 0.5,1.2"},
+  "rule-option": {en: "one of the options in the list", zh: "为列表中的一个选项"},
+  "rule-length": {en: "a text of at most {max} characters", zh: "不超过 {max} 个字符"},
+  "rejected": {en: "{field} is rejected. {reason}.", zh: "{field} 被拒绝。{reason}。"},
+  "experimental-no-weight-decay": {en: "mindspore.experimental.optim.Rprop has no weight_decay argument",
+    zh: "mindspore.experimental.optim.Rprop 没有权重衰减参数 weight_decay"},
+  "no-result": {en: "No result: a setting was rejected (see the message above).",
+    zh: "没有结果：有一项设置被拒绝（见上方的提示）。"},
+  "parted": {en: "The two first differ at step {step}.", zh: "两边在第 {step} 步首次出现差异。"},
+  "never-parted": {en: "The parameters are bit-identical at every step.", zh: "在所有步数内两边的参数逐位一致。"},
+  "max-difference": {en: "Largest loss difference: {value}.", zh: "损失的最大差值：{value}。"},
+  "identical": {en: "Identical: given the same gradients, both optimizers produce the same parameters at every step.",
+    zh: "逐位一致：给定相同的梯度，两个优化器每一步都得到相同的参数。"},
+  "not-identical": {en: "Not identical: see the notes below.", zh: "不完全一致：见下方说明。"},
+  "mapping-row": {en: "the matching row of the mapping table", zh: "对照表中的相应行"},
+  "axis-step": {en: "step t", zh: "步数 t"},
+  "axis-loss": {en: "loss", zh: "损失"},
+  "axis-step-size": {en: "step size Δ (median)", zh: "步长 Δ（中位数）"},
+});
+
+export const LANGUAGES = Object.freeze(["en", "zh"]);
+
+/** The text of message `id` in `language` ("en" or "zh"), with its `{name}` fields filled in. */
+export function say(id, language, values = {}) {
+  const entry = MESSAGES[id];
+  if (!entry) throw new Error(`no message ${id}`);
+  return entry[language].replace(/\{(\w+)\}/g, (whole, name) => (name in values ? String(values[name]) : whole));
+}
