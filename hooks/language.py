@@ -8,7 +8,9 @@ the theme's own pages. After it has configured a language's build (`on_config`, 
 - **Heading anchors**: the title of the ¶ link is `extra.permalink_title` of that language (the toc
   extension's `permalink_title`).
 - **mkdocstrings** renders its section titles ("Parameters", "Returns") in the theme's language:
-  it reads that language before mkdocs-static-i18n sets it, so it is set again here.
+  it reads that language before mkdocs-static-i18n sets it, so it is set again here. A Griffe
+  extension whose options name `translations` (hooks/translated_docstrings.py) gets the language
+  as its `language` option (mkdocstrings reads its options when a page first needs it).
 - **The 404 page**: every language's build writes `404.html` at the site's root, so the last one
   built won. Each language's 404 page is kept (`on_post_template`) and written to that
   language's root (`/404.html`, `/zh/404.html`) once all are built. GitHub Pages serves the default
@@ -38,6 +40,11 @@ def on_config(config):
     mkdocstrings = config.plugins.get("mkdocstrings")
     if mkdocstrings is not None and getattr(mkdocstrings, "handlers", None) is not None:
         mkdocstrings.handlers._locale = _language(config)
+        for handler in mkdocstrings.config.handlers.values():
+            for extension in (handler or {}).get("options", {}).get("extensions", []):
+                for options in extension.values() if isinstance(extension, dict) else ():
+                    if isinstance(options, dict) and "translations" in options:
+                        options["language"] = _language(config)
     return config
 
 

@@ -67,3 +67,65 @@ def test_each_language_has_its_404_page_and_the_default_one_leads_to_every_home(
         assert homes == {"en": site_path, "zh": site_path + "zh/"}, homes
         heading = re.search(r"<h1[^>]*>(.*?)</h1>", article).group(1)
         assert bool(CHINESE.search(heading)) == (own == "zh"), heading
+
+
+# --- the API reference ------------------------------------------------------------------------------
+
+def _shown_objects() -> list:
+    """Every object the API page shows: its `:::` identifiers and, below them, every public member
+    with a docstring (mkdocstrings' defaults: `filters: ["!^_[^_]"]`, `show_if_no_docstring: false`;
+    names imported into a module are not shown)."""
+    import griffe
+    package = griffe.load("rprop_ref", search_paths=[str(ROOT / "scripts")], docstring_parser="google")
+    identifiers = re.findall(r"^::: (\S+)", (ROOT / "docs" / "reference.en.md").read_text(encoding="utf-8"), re.M)
+    assert identifiers == re.findall(r"^::: (\S+)", (ROOT / "docs" / "reference.zh.md").read_text(encoding="utf-8"), re.M)
+    shown = []
+
+    def walk(obj):
+        shown.append(obj)
+        if obj.is_module or obj.is_class:
+            for name, member in obj.members.items():
+                if not (name.startswith("_") and not name.startswith("__")) and not member.is_alias and member.docstring:
+                    walk(member)
+
+    for identifier in identifiers:
+        obj = package[identifier.removeprefix("rprop_ref.")]
+        walk(obj.final_target if obj.is_alias else obj)
+    return shown
+
+
+def _names(docstring: str, parent, kinds=("attributes", "parameters")) -> dict[str, list[str]]:
+    from griffe import Docstring
+    sections = Docstring(docstring, parent=parent).parse("google", warnings=False)
+    return {s.kind.value: [item.name for item in s.value] for s in sections if s.kind.value in kinds}
+
+
+def test_every_object_on_the_api_page_has_a_chinese_description_of_the_same_fields():
+    from sitebuild import load_hook
+    split = load_hook("translated_docstrings").split
+    shown = _shown_objects()
+    assert len(shown) >= 20
+    missing, mismatched = [], []
+    for obj in shown:
+        english, translations = split(obj.docstring.value, {"zh": "中文"})
+        chinese = translations.get("zh", "")
+        if not CHINESE.search(chinese):
+            missing.append(obj.path)
+        elif _names(english, obj) != _names(chinese, obj):
+            mismatched.append(f"{obj.path}: {_names(english, obj)} ≠ {_names(chinese, obj)}")
+    assert not missing, f"no Chinese description (a `中文:` section): {missing}"
+    assert not mismatched, "\n".join(mismatched)
+
+
+def test_the_api_page_shows_each_language_only_in_its_own_language(site):
+    from sitebuild import load_hook
+    split = load_hook("translated_docstrings").split
+    english_page, chinese_page = (html.unescape(re.sub(r"<[^>]+>", "", _read(site, page)))
+                                  for page in ("reference/index.html", "zh/reference/index.html"))
+    for obj in _shown_objects():
+        english, translations = split(obj.docstring.value, {"zh": "中文"})
+        first_words = re.sub(r"`", "", english.split("\n")[0])[:40]
+        assert first_words in english_page and first_words not in chinese_page, obj.path
+    assert "中文:" not in english_page and not CHINESE.search(english_page[english_page.index("rprop_ref.make"):])
+    # mkdocstrings' own words (section titles, table headers) in the page's language too
+    assert "属性：" in chinese_page and "描述" in chinese_page and "Attributes:" not in chinese_page
