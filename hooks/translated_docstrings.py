@@ -9,7 +9,8 @@ object the API page shows has one, naming the same fields).
 
 In the build of a translated language (`language`, which hooks/language.py sets for each
 language's build) an object shows its translation instead of the original; in every other build
-the translations are dropped. A display formula is written once, in the original: an empty
+the translations are dropped. Lines of a translation break anywhere, as in the original; a break
+between two Chinese characters is removed (a browser shows it as a space). A display formula is written once, in the original: an empty
 `$$` / `$$` pair in a translation stands for the original's next formula.
 """
 
@@ -22,6 +23,10 @@ from griffe import Extension
 
 _FORMULA = re.compile(r"^\$\$\n.*?\n\$\$$", re.M | re.S)
 _EMPTY_FORMULA = re.compile(r"^\$\$\n\$\$$", re.M)
+# A line break between two CJK characters or punctuation marks (either maybe emphasised): the
+# browser would show it as a space.
+_CJK = "\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"
+_CJK_LINE_BREAK = re.compile(f"(?:(?<=[{_CJK}])|(?<=[{_CJK}][*_]))\n[ \t]*(?=[*_]?[{_CJK}])")
 
 
 def split(docstring: str, markers: dict[str, str]) -> tuple[str, dict[str, str]]:
@@ -45,7 +50,8 @@ def localise(docstring: str, markers: dict[str, str], language: str) -> str:
     if language not in translations:
         return original
     formulas = iter(_FORMULA.findall(original))
-    return _EMPTY_FORMULA.sub(lambda _: next(formulas, "$$\n$$"), translations[language])
+    translation = _CJK_LINE_BREAK.sub("", translations[language])
+    return _EMPTY_FORMULA.sub(lambda _: next(formulas, "$$\n$$"), translation)
 
 
 class TranslatedDocstrings(Extension):

@@ -129,3 +129,10 @@ def test_the_api_page_shows_each_language_only_in_its_own_language(site):
     assert "中文:" not in english_page and not CHINESE.search(english_page[english_page.index("rprop_ref.make"):])
     # mkdocstrings' own words (section titles, table headers) in the page's language too
     assert "属性：" in chinese_page and "描述" in chinese_page and "Attributes:" not in chinese_page
+
+
+def test_chinese_descriptions_show_no_space_where_a_line_was_broken(site):
+    blocks = re.findall(r"<(p|td|li)>(.*?)</\1>", _read(site, "zh/reference/index.html"), re.S)
+    text = [re.sub(r"<[^>]+>", "", block) for _, block in blocks]
+    spaced = [m for t in text for m in re.findall(r".{4}[\u4e00-\u9fff，。；：、（）]\s+[\u4e00-\u9fff，。；：、（）].{4}", t)]
+    assert not spaced
