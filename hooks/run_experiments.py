@@ -8,7 +8,8 @@
   so `mkdocs serve` does not loop.
 - `[[figures:SCENARIO]]` in a page becomes linked content tabs (same labels on the whole page,
   so one click switches every scenario to the same kind of figure) holding that scenario's
-  figures in both palettes, with alternative text in the page's language.
+  figures in both palettes, drawn in the page's language where the figure code knows it
+  (`NAME-zh.svg` beside `NAME.svg`), with alternative text in the page's language.
 - The results' summaries are published as build data `experiments` for `[[value:…]]` placeholders
   (hooks/site_data.py): `[[value:experiments.defaults.summary.final_loss.PyTorch:.4f]]`.
 """
@@ -54,7 +55,7 @@ def compute(folder: Path) -> None:
     """Run every scenario and draw every figure into `folder` (written whole, then renamed)."""
     if SCRIPTS not in sys.path:  # (MkDocs restores sys.path after importing a hook module)
         sys.path.insert(0, SCRIPTS)
-    from experiments.figures import figures_for
+    from experiments.figures import LANGUAGES, figures_for
     from experiments.run import run_all, summaries
     log.info("running the build-time experiments (cache miss)")
     results = run_all()
@@ -62,8 +63,9 @@ def compute(folder: Path) -> None:
     (staging / "summaries.json").write_text(json.dumps(summaries(results), sort_keys=True, indent=1))
     (staging / "figures").mkdir()
     for sid, result in results.items():
-        for name, svg in figures_for(sid, result).items():
-            (staging / "figures" / name).write_bytes(svg)
+        for language in LANGUAGES:
+            for name, svg in figures_for(sid, result, language).items():
+                (staging / "figures" / name).write_bytes(svg)
     shutil.rmtree(folder, ignore_errors=True)
     staging.rename(folder)
 
@@ -105,19 +107,24 @@ KINDS = {  # figure kind → tab label and the start of its alternative text, pe
     "trajectories": {"en": ("Trajectories", "Trajectories on the contours of the loss"),
                      "zh": ("轨迹", "损失等高线上的优化轨迹")},
 }
+PUNCTUATION = {"en": {"colon": ": ", "comma": ", "}, "zh": {"colon": "：", "comma": "；"}}
 _FIGURES = re.compile(r"^\[\[figures:([\w-]+)\]\]$", re.M)
 
 
 def figure_tabs(scenario_id: str, locale: str) -> str:
     summaries, figures = load()
-    runs = ", ".join(summaries[scenario_id]["labels"])
+    marks = PUNCTUATION.get(locale, PUNCTUATION["en"])
+    translated = summaries[scenario_id].get("translations", {}).get(locale, {})
+    runs = marks["comma"].join(translated.get(label, label) for label in summaries[scenario_id]["labels"])
     blocks = []
     for kind, text in KINDS.items():
         name = f"{scenario_id}-{kind}"
         if f"{name}.svg" not in figures:
             continue
+        if f"{name}-{locale}.svg" in figures:
+            name = f"{name}-{locale}"
         label, alt = text.get(locale, text["en"])
-        alt = f"{alt}: {runs}".replace('"', "'")
+        alt = f"{alt}{marks['colon']}{runs}".replace('"', "'")
         blocks.append(f'=== "{label}"\n\n'
                       f"    ![{alt}](figures/{name}.svg#only-light){{ loading=lazy }}\n"
                       f"    ![{alt}](figures/{name}-dark.svg#only-dark){{ loading=lazy }}\n")

@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import oracles
-from experiments.figures import figures_for
+from experiments.figures import LANGUAGES, figures_for
 from experiments.problems import PROBLEMS, linear_data, renamed
 from experiments.run import load_scenarios, run_all, summaries
 from sitebuild import ROOT, build, load_hook
@@ -181,8 +181,10 @@ def test_rosenbrock_trajectories_stay_in_the_plotted_window_and_follow_the_valle
 # --- figures -----------------------------------------------------------------------------------------
 
 def test_figures_are_deterministic_self_contained_and_themed(results):
-    first = {name: svg for sid, r in results.items() for name, svg in figures_for(sid, r).items()}
-    again = {name: svg for sid, r in run_all().items() for name, svg in figures_for(sid, r).items()}
+    first = {name: svg for sid, r in results.items() for language in LANGUAGES
+             for name, svg in figures_for(sid, r, language).items()}
+    again = {name: svg for sid, r in run_all().items() for language in LANGUAGES
+             for name, svg in figures_for(sid, r, language).items()}
     assert first == again
     for name, svg in first.items():
         text = svg.decode()
@@ -260,3 +262,39 @@ def _keys(tree):
         for key, value in tree.items():
             yield key
             yield from _keys(value)
+
+
+# --- figures in the page's language ----------------------------------------------------------------
+
+ENGLISH_WORDS = re.compile(r"\b(step|loss|size|band|median|native|gradient|replay|differs|difference|initial|"
+                           r"weight|decay|computed|shared|counter|names|code|documented|formula|decaying|schedule)\b")
+
+
+def _drawn_text(svg: bytes) -> list[str]:
+    return [html.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg.decode())]
+
+
+def test_chinese_figures_draw_no_english_word_and_name_the_sites_chinese_fonts(results):
+    css = (ROOT / "docs" / "assets" / "site.css").read_text(encoding="utf-8")
+    chinese_stack = re.search(r"body:lang\(zh\) \{\s*--md-text-font-family:([^;]+);", css).group(1)
+    for sid, result in results.items():
+        english, chinese = figures_for(sid, result), figures_for(sid, result, "zh")
+        assert {name.replace("-zh", "") for name in chinese} == set(english), sid
+        for name, svg in chinese.items():
+            text = _drawn_text(svg)
+            if any(ENGLISH_WORDS.search(t) for t in _drawn_text(english[name.replace("-zh", "")])):
+                assert any(re.search(r"[\u4e00-\u9fff]", t) for t in text), name
+            assert not [t for t in text if ENGLISH_WORDS.search(t)], (name, text)
+            # the browser draws the text: with the Chinese system fonts the site's stylesheet names
+            families = set(re.findall(r"font-family: ([^;\"]+)", svg.decode()))
+            assert families, name
+            for family in families:
+                named = re.findall(r"'([^']+)'", family)
+                assert [f for f in named if f in chinese_stack] == [f for f in named if f != "DejaVu Sans"], family
+                assert "PingFang SC" in named and "WenQuanYi Micro Hei" in named, family
+
+
+def test_every_run_label_has_its_chinese_text():
+    for scenario in load_scenarios():
+        for run in scenario["runs"]:
+            assert run.get("zh") and not ENGLISH_WORDS.search(run["zh"]), (scenario["id"], run["label"])

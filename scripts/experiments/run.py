@@ -91,8 +91,17 @@ def summarise(runs: dict[str, dict]) -> dict:
 def run_scenario(scenario: dict) -> dict:
     runs = {run["label"]: run_one(scenario, run) for run in scenario["runs"]}
     return {"problem": scenario["problem"], "steps": scenario["steps"], "runs": runs,
-            "summary": summarise(runs),
+            "summary": summarise(runs), "translations": translations(scenario),
             "settings": {run["label"]: run_kwargs(scenario, run) for run in scenario["runs"]}}
+
+
+def translations(scenario: dict) -> dict[str, dict[str, str]]:
+    """language → run label → that label in the language (a run's two-letter keys: `zh`)."""
+    found: dict[str, dict[str, str]] = {}
+    for run in scenario["runs"]:
+        for language in sorted(k for k in run if len(k) == 2):
+            found.setdefault(language, {})[run["label"]] = run[language]
+    return found
 
 
 def recorded_end_to_end(path: Path = E2E) -> dict:
@@ -110,6 +119,6 @@ def run_all(scenarios: list[dict] | None = None) -> dict:
 def summaries(results: dict) -> dict:
     """What pages may quote: per scenario its problem, steps, run labels, each run's keyword
     arguments (`settings`) and the summary numbers — everything but the per-step records."""
-    return {sid: {k: v for k, v in r.items() if k in ("problem", "steps", "summary", "settings")}
+    return {sid: {k: v for k, v in r.items() if k in ("problem", "steps", "summary", "settings", "translations")}
             | {"labels": list(r.get("runs", {})) or ["PyTorch", "MindSpore"]}
             for sid, r in results.items()}

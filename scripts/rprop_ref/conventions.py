@@ -13,6 +13,21 @@ framework *can* step a number of times, or whose failure depends on the device: 
 The NumPy stand-in for a framework tensor (a one-element `lr`, a MindSpore schedule) is any
 array-like that is not a Python list, tuple, string or number: a NumPy array or an object with
 `__array__`, such as a CPU `torch.Tensor` (read through `np.asarray`, without importing torch).
+
+中文:
+    具名的约定：每个约定都是一组开关，加上它所对应框架的构造函数。
+
+    每个 `*_arguments` 函数的关键字参数名和默认值都与该框架的构造函数（`params` 之后的部分）完全
+    相同，并按框架的顺序校验参数：同样的错误输入，抛出同样类型的异常。有些错误框架要到第一次
+    `step()` 才发现（torch 和 MindSpore experimental 直到那时才检查 `step_sizes` 或 `etas` 的第三
+    个值），参考实现则在构造时就抛出同类型的异常：无法执行更新的参数不会得到优化器。例外是框架
+    *能够*执行若干步的参数，以及是否出错取决于设备的参数：它们得到一个 `StepLimit`
+    （`Hyper.step_limit`），参考实现在框架出错的同一步抛出异常（MindSpore 的学习率列表用完时；
+    torch 在 CPU 上设置 `capturable=True` 时）。
+
+    框架张量（单元素的 `lr`、MindSpore 的学习率列表）在 NumPy 中的替代品，是除 Python 列表、元组、
+    字符串和数字之外的任何类数组对象：NumPy 数组，或带有 `__array__` 的对象，例如 CPU 上的
+    `torch.Tensor`（通过 `np.asarray` 读取，无须导入 torch）。
 """
 
 from __future__ import annotations
@@ -39,6 +54,15 @@ class Convention:
         switches: its behaviour (see `Switches`).
         arguments: a function with the constructor's keyword arguments that validates them
             and returns `Hyper`.
+
+    中文:
+        一个具名的约定。
+
+        Attributes:
+            name: `make` 接受的名称。
+            mirrors: 本约定所复现的真实构造函数。
+            switches: 它的行为（见 `Switches`）。
+            arguments: 一个函数，关键字参数与该构造函数相同，负责校验这些参数并返回 `Hyper`。
     """
 
     name: str
@@ -52,7 +76,14 @@ def torch_arguments(lr=1e-2, etas=(0.5, 1.2), step_sizes=(1e-6, 50), *, capturab
     """`torch.optim.Rprop` 2.x. `foreach` and `differentiable` select kernels whose results are
     identical on CPU; they are accepted and change nothing here. `capturable=True` is accepted,
     but its first step raises `AssertionError`: the parameters (NumPy: CPU) are not on a device
-    that supports CUDA graphs (`torch/optim/rprop.py`, checked in both kernels)."""
+    that supports CUDA graphs (`torch/optim/rprop.py`, checked in both kernels).
+
+    中文:
+        `torch.optim.Rprop` 2.x 的参数。`foreach` 和 `differentiable` 选择的内核在 CPU 上结果完全
+        相同：这里接受它们，但不产生任何影响。`capturable=True` 也被接受，但第一步会抛出
+        `AssertionError`：参数（NumPy 数组，即在 CPU 上）不在支持 CUDA graph 的设备上
+        （`torch/optim/rprop.py`，两种内核都会检查）。
+    """
     lr = _torch_lr(lr)
     if not lr >= 0.0:  # torch: `if not 0.0 <= lr` (so NaN is rejected too)
         raise ValueError(f"torch.optim.Rprop: invalid learning rate {lr}: lr must be >= 0")
@@ -86,7 +117,13 @@ def mindspore_arguments(learning_rate=0.1, etas=(0.5, 1.2), step_sizes=(1e-6, 50
     """`mindspore.nn.Rprop` (2.10). `learning_rate` may be a number, a 0-d array, or a 1-d
     iterable/array (a dynamic learning rate): Rprop reads it only at step 1, so only its first
     value matters, but a schedule of N values cannot take step N+1. `etas` and `step_sizes`
-    must be tuples of `float`."""
+    must be tuples of `float`.
+
+    中文:
+        `mindspore.nn.Rprop`（2.10）的参数。`learning_rate` 可以是数字、0 维数组，或一维的可迭代
+        对象/数组（动态学习率）：Rprop 只在第 1 步读取它，因此只有第一个值起作用；但有 N 个值的
+        列表无法执行第 N+1 步。`etas` 和 `step_sizes` 必须是由 `float` 组成的元组。
+    """
     lr, lr_limit = _mindspore_learning_rate(learning_rate)
     weight_decay = _mindspore_weight_decay(weight_decay)
     if not isinstance(etas, tuple):
@@ -118,7 +155,12 @@ def mindspore_arguments(learning_rate=0.1, etas=(0.5, 1.2), step_sizes=(1e-6, 50
 def mindspore_experimental_arguments(lr=1e-2, etas=(0.5, 1.2), step_sizes=(1e-6, 50), *,
                                      maximize=False) -> Hyper:
     """`mindspore.experimental.optim.Rprop` (2.10): torch's arguments, but `lr` must be a
-    finite number > 0 or a 0-d tensor > 0, and `etas[0]` a float."""
+    finite number > 0 or a 0-d tensor > 0, and `etas[0]` a float.
+
+    中文:
+        `mindspore.experimental.optim.Rprop`（2.10）的参数：与 torch 相同，但 `lr` 必须是大于 0
+        的有限数或大于 0 的 0 维张量，`etas[0]` 必须是浮点数。
+    """
     lr = _experimental_lr(lr)
     framework = "mindspore.experimental.optim.Rprop"
     etaplus = _index(etas, 1, "etas", framework)  # MindSpore checks etas[1] first, then etas[0]
@@ -187,6 +229,13 @@ def make(convention: str, **kwargs) -> Rprop:
     Raises what the framework raises for the same bad argument (`TypeError` for an unknown
     keyword, a wrong type or a list where MindSpore wants a tuple; `ValueError` for an out-of-range
     value; `IndexError` for torch's one-element `etas`).
+
+    中文:
+        用该框架的关键字参数构造 `convention` 约定下的 Rprop。
+
+        对同样的错误参数，抛出与框架相同的异常：未知的关键字、类型错误，或 MindSpore 要求元组却
+        传入列表时抛出 `TypeError`；取值超出范围时抛出 `ValueError`；torch 的 `etas` 只有一个元素
+        时抛出 `IndexError`。
     """
     c = BY_NAME.get(convention) or BY_VERSION.get(convention)
     if c is None:

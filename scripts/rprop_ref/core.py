@@ -22,6 +22,23 @@ A NaN gradient element is "no information", as in the frameworks' `Sign` kernels
 2.10 `nn.Rprop` and `experimental.optim.Rprop`): its product with `prev` is NaN, neither > 0 nor
 < 0, so the factor is 1 and Δ is unchanged; `sign(NaN)` is 0, so the parameter does not move; the
 NaN is stored as `prev`, and at the next step that element again gets factor 1.
+
+中文:
+    单个张量的 Rprop 更新，所有约定共用这一份代码。
+
+    逐元素地，记 $g$ 为梯度，$g^{prev}$ 为存下的梯度，$\Delta$ 为步长：
+
+    $$
+    $$
+
+    所有数组都使用计算 dtype，因此 NumPy 对每个运算只舍入一次，与框架的内核完全相同（见
+    `rprop_ref.precision`）。置零的掩码是 `g * g_prev < 0`；torch 和 MindSpore 判断的是
+    `factor == etaminus`，两者是同一个集合，因为校验过的 etas 满足 `0 < etaminus < 1 < etaplus`。
+
+    梯度元素为 NaN 时表示“没有信息”，与框架的 `Sign` 内核一致（torch CPU 的 `sign`、MindSpore 的
+    `Sign`：NaN → 0；已在 torch 2.13 的单张量和 foreach 实现、MindSpore 2.10 的 `nn.Rprop` 和
+    `experimental.optim.Rprop` 中核实）：它与 `prev` 的乘积为 NaN，既不大于 0 也不小于 0，所以乘数
+    为 1，Δ 不变；`sign(NaN)` 为 0，所以参数不动；NaN 被存为 `prev`，下一步该元素的乘数仍为 1。
 """
 
 from __future__ import annotations
@@ -45,6 +62,14 @@ def rprop_update(param, grad, prev, step_size, *, etaminus, etaplus, step_min, s
     operation as zero, as MindSpore's CPU kernels do (denormals-are-zero / flush-to-zero); the
     stored gradient is a copy, so a subnormal gradient is stored as it is. A NaN gradient element
     keeps its parameter and its step size and is stored as `prev` (see the module docstring).
+
+    中文:
+        返回一次更新后的 `(param, prev, step_size)`。纯函数：不修改输入。
+
+        `etaminus`、`etaplus`、`step_min` 和 `step_max` 是计算 dtype 的 0 维数组。
+        `flush_subnormals`：每个算术运算都把次正规的输入和结果当作零，与 MindSpore 的 CPU 内核相同
+        （denormals-are-zero / flush-to-zero）；存下的梯度是一份副本，所以次正规的梯度按原样存储。
+        梯度元素为 NaN 时，对应的参数和步长保持不变，NaN 被存为 `prev`（见模块说明）。
     """
     flush = zero_subnormals if flush_subnormals else _unchanged
     # float16 products and steps overflow to ±inf, and NaN/inf gradients give NaN products and
@@ -67,7 +92,12 @@ def rprop_update(param, grad, prev, step_size, *, etaminus, etaplus, step_min, s
 
 def sign(values):
     """-1, +0.0 or +1 in the dtype of `values`, with NaN → +0.0 (torch's CPU `sign` and
-    MindSpore's `Sign`; `np.sign` keeps NaN). Both zeros give +0.0, as in all three."""
+    MindSpore's `Sign`; `np.sign` keeps NaN). Both zeros give +0.0, as in all three.
+
+    中文:
+        返回与 `values` 同 dtype 的 -1、+0.0 或 +1，NaN → +0.0（与 torch CPU 的 `sign` 和
+        MindSpore 的 `Sign` 相同；`np.sign` 则保留 NaN）。两种零都得到 +0.0，三者一致。
+    """
     positive, negative = (values > 0).view(np.int8), (values < 0).view(np.int8)
     return (positive - negative).astype(values.dtype)
 
@@ -77,7 +107,11 @@ def _unchanged(values):
 
 
 def zero_subnormals(values):
-    """Subnormal values replaced by a zero of the same sign."""
+    """Subnormal values replaced by a zero of the same sign.
+
+    中文:
+        把次正规数替换为同符号的零。
+    """
     tiny = np.finfo(values.dtype).tiny
     return np.where(np.abs(values) < tiny, values * 0, values)
 
@@ -91,7 +125,11 @@ def _zero_where(mask, values):
 
 
 def rprop_update_chunked(param, grad, prev, step_size, **hyper):
-    """`rprop_update` on 1-d arrays, slice by slice, into freshly allocated outputs."""
+    """`rprop_update` on 1-d arrays, slice by slice, into freshly allocated outputs.
+
+    中文:
+        对一维数组逐片执行 `rprop_update`，结果写入新分配的输出数组。
+    """
     if param.size <= CHUNK:
         return rprop_update(param, grad, prev, step_size, **hyper)
     outputs = tuple(np.empty_like(param) for _ in range(3))

@@ -1,4 +1,8 @@
-"""The functional optimizer: `state = opt.init(params)`, `params, state = opt.step(params, grads, state)`."""
+"""The functional optimizer: `state = opt.init(params)`, `params, state = opt.step(params, grads, state)`.
+
+中文:
+    函数式的优化器：`state = opt.init(params)`，`params, state = opt.step(params, grads, state)`。
+"""
 
 from __future__ import annotations
 
@@ -21,6 +25,15 @@ class StepLimit:
     `global_step`, so step N+1 raises `RuntimeError`; `mindspore/nn/optim/optimizer.py`
     `_IteratorLearningRate`) and for torch's `capturable=True` on CPU (`AssertionError` from
     `torch/optim/rprop.py` `_single_tensor_rprop` / `_multi_tensor_rprop` at the first step).
+
+    中文:
+        框架能构造出优化器，但每个参数最多只能更新 `steps` 次：再调用一次 `step()` 就会抛出
+        `error(message)`，且不做任何改动。
+
+        用于 MindSpore 的学习率列表（有 N 个值的列表按 `global_step` 取值，所以第 N+1 步抛出
+        `RuntimeError`；见 `mindspore/nn/optim/optimizer.py` 的 `_IteratorLearningRate`），以及
+        torch 在 CPU 上设置 `capturable=True` 的情形（第一步由 `torch/optim/rprop.py` 的
+        `_single_tensor_rprop` / `_multi_tensor_rprop` 抛出 `AssertionError`）。
     """
 
     steps: int
@@ -42,6 +55,20 @@ class Hyper:
         weight_decay: L2 coefficient added to the gradient (MindSpore `nn.Rprop` only).
         maximize: ascend instead of descend (torch and MindSpore experimental only).
         step_limit: how many steps the framework can take with these arguments (`None`: any).
+
+    中文:
+        校验过的超参数，所有约定的字段都相同。
+
+        Attributes:
+            lr: 初始步长 Δ₀（torch 的 `lr`，MindSpore 的 `learning_rate`；对 MindSpore 的学习率
+                列表，取它在第 1 步的值——Rprop 只会读取这一个值）。
+            etaminus: 符号翻转时的乘数，取值在 (0, 1) 内。
+            etaplus: 符号不变时的乘数，大于 1。
+            step_min: Δ 的下限。
+            step_max: Δ 的上限。
+            weight_decay: 加到梯度上的 L2 系数（仅 MindSpore `nn.Rprop`）。
+            maximize: 沿梯度上升而不是下降（仅 torch 和 MindSpore experimental）。
+            step_limit: 框架用这些参数最多能执行多少步（`None`：不限）。
     """
 
     lr: float
@@ -63,6 +90,15 @@ class State:
             shared counter, MindSpore's `global_step` / `step_t`, equal for all names).
         prev: the stored gradient (`prev`, zeroed where the sign flipped), parameter dtype.
         step_size: the per-element step size Δ (`step_size`), parameter dtype.
+
+    中文:
+        优化器状态，与框架保存的内容一致，每个参数名一项。
+
+        Attributes:
+            step: 每个参数已经更新的次数（torch 的 `state[p]["step"]`；共用计数器时即 MindSpore 的
+                `global_step` / `step_t`，所有参数名的值都相同）。
+            prev: 存下的梯度（`prev`，符号翻转处已置零），dtype 与参数相同。
+            step_size: 逐元素的步长 Δ（`step_size`），dtype 与参数相同。
     """
 
     step: Mapping[str, int]
@@ -73,7 +109,12 @@ class State:
 class Rprop:
     """One convention's Rprop with fixed hyper-parameters. Use `rprop_ref.make` to build one
     with a framework's argument names and validation; build it directly to combine switches
-    freely (ablations)."""
+    freely (ablations).
+
+    中文:
+        某个约定下、超参数固定的 Rprop。要按某个框架的参数名和校验规则构造，请用
+        `rprop_ref.make`；直接构造它则可以任意组合开关（用于消融实验）。
+    """
 
     def __init__(self, switches: Switches, hyper: Hyper, name: str = "custom"):
         self.switches = switches
@@ -84,7 +125,11 @@ class Rprop:
         return f"Rprop({self.name!r}, {self.hyper})"
 
     def init(self, params: Mapping[str, np.ndarray]) -> State:
-        """Zero state for `params` (a non-empty name → array mapping); rejects unsupported dtypes."""
+        """Zero state for `params` (a non-empty name → array mapping); rejects unsupported dtypes.
+
+        中文:
+            为 `params`（非空的参数名 → 数组映射）创建全零的状态；拒绝不支持的 dtype。
+        """
         self._check_params(params)
         return State(
             step={name: 0 for name in params},
@@ -94,7 +139,11 @@ class Rprop:
 
     def step(self, params: Mapping[str, np.ndarray], grads: Mapping[str, np.ndarray | None],
              state: State) -> tuple[dict[str, np.ndarray], State]:
-        """One optimizer step. Returns new params and state; never modifies its inputs."""
+        """One optimizer step. Returns new params and state; never modifies its inputs.
+
+        中文:
+            执行一步优化，返回新的参数和状态；从不修改传入的参数。
+        """
         self._check_params(params)
         self._check_grads(params, grads, state)
         self._check_step_limit(grads, state)

@@ -1,0 +1,81 @@
+"""Make the parts of a page that MkDocs and its plugins generate speak the page's language.
+
+mkdocs-static-i18n builds the site once per language and lets each language override `site_name`,
+`theme` and `extra` (mkdocs.yml), but not the Markdown extensions, the other plugins' settings or
+the theme's own pages. After it has configured a language's build (`on_config`, priority below its
+-100):
+
+- **Heading anchors**: the title of the ¶ link is `extra.permalink_title` of that language (the toc
+  extension's `permalink_title`).
+- **mkdocstrings** renders its section titles ("Parameters", "Returns") in the theme's language:
+  it reads that language before mkdocs-static-i18n sets it, so it is set again here. A Griffe
+  extension whose options name `translations` (hooks/translated_docstrings.py) gets the language
+  as its `language` option (mkdocstrings reads its options when a page first needs it).
+- **The 404 page**: every language's build writes `404.html` at the site's root, so the last one
+  built won. Each language's 404 page is kept (`on_post_template`) and written to that
+  language's root (`/404.html`, `/zh/404.html`) once all are built. GitHub Pages serves the default
+  language's `/404.html` for every missing path; overrides/404.html lets it lead to every language.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from mkdocs.plugins import event_priority
+
+_not_found: dict[str, str] = {}  # language → its rendered 404 page
+
+
+def _language(config) -> str:
+    return config.theme.get("language") or "en"
+
+
+@event_priority(-110)  # after mkdocs-static-i18n has applied the language's overrides
+def on_config(config):
+    title = config.extra.get("permalink_title")
+    if title:
+        toc = config.mdx_configs.setdefault("toc", {})
+        toc["permalink_title"] = title
+    mkdocstrings = config.plugins.get("mkdocstrings")
+    if mkdocstrings is not None and getattr(mkdocstrings, "handlers", None) is not None:
+        mkdocstrings.handlers._locale = _language(config)
+        for handler in mkdocstrings.config.handlers.values():
+            for extension in (handler or {}).get("options", {}).get("extensions", []):
+                for options in extension.values() if isinstance(extension, dict) else ():
+                    if isinstance(options, dict) and "translations" in options:
+                        options["language"] = _language(config)
+    return config
+
+
+def _links(config) -> dict[str, str]:
+    """language → its root below the site's (`/`, `/zh/`), for every language built."""
+    i18n = config.plugins.get("i18n")
+    if i18n is None:
+        return {_language(config): "/"}
+    return {language.locale: language.link for language in i18n.config.languages if language.build}
+
+
+def on_template_context(context, template_name: str, config, **_):
+    """The 404 page gets `language_homes`: every language's home page, its own language first
+    (absolute: the page is served at any path)."""
+    if template_name == "404.html":
+        root = urlsplit(config.site_url or "/").path.rstrip("/")
+        here = _language(config)
+        homes = [{"lang": lang, "link": root + link} for lang, link in _links(config).items()]
+        context["language_homes"] = sorted(homes, key=lambda home: home["lang"] != here)
+    return context
+
+
+def on_post_template(output: str, template_name: str, config, **_) -> str:
+    if template_name == "404.html":
+        _not_found[_language(config)] = output
+    return output
+
+
+def on_post_build(config, **_) -> None:
+    links = _links(config)
+    for language, page in _not_found.items():
+        target = Path(config.site_dir) / links.get(language, "/").strip("/") / "404.html"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(page, encoding="utf-8")
