@@ -1,0 +1,82 @@
+"""What a reader does besides reading, in a real browser (Debian's Chromium through Playwright), with
+the site served both under its sub-path (site_url's path) and at the root of a host (a local
+preview, a mirror, an offline copy): search in either language, switch language on any page
+without losing the page, the anchor or the playground's state, and download the files the pages
+show."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+
+from browser import SITE_PATH, page_paths, serve
+from sitebuild import ROOT
+
+
+@pytest.fixture(scope="module", params=[SITE_PATH, "/"], ids=["sub-path", "root"])
+def served(request, site):
+    """The built site on localhost, under site_url's path and at the root."""
+    with serve(site, request.param) as url:
+        yield url
+
+
+def search(page, query: str) -> list[str]:
+    """Type `query` into the page's search box; the result links, best first, including those
+    folded under "more on this page", as URL paths with their #anchor (without the ?h= query
+    with which Material highlights the words on the page it opens)."""
+    translations = page.evaluate("JSON.parse(document.getElementById('__config').textContent).translations")
+    box = page.locator("input.md-search__input")
+    box.click()
+    box.fill(query)
+    box.press("End")
+    page.wait_for_function(
+        """none => document.querySelector('.md-search-result__item')
+                  || document.querySelector('.md-search-result__meta').textContent.trim() === none""",
+        arg=translations["search.result.none"])
+    links = page.eval_on_selector_all(".md-search-result__list a.md-search-result__link", "as => as.map(a => a.href)")
+    return [urlsplit(url).path + (f"#{urlsplit(url).fragment}" if urlsplit(url).fragment else "") for url in links]
+
+
+CHINESE_WORDS = ["学习率", "权重衰减", "梯度", "初始步长", "步长", "优化器", "检查点"]
+
+
+@pytest.mark.parametrize("query", CHINESE_WORDS)
+def test_chinese_search_finds_chinese_pages_only(served, chromium, query):
+    page = chromium.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(served + "zh/rprop/")
+    results = search(page, query)
+    page.close()
+    assert results, f"{query}: no result"
+    assert all(url.startswith(urlsplit(served).path + "zh/") for url in results), results
+
+
+@pytest.mark.parametrize("language, query", [("", "Rprop"), ("", "learning rate"), ("zh/", "Rprop"),
+                                             ("zh/", "MindSpore")])
+def test_search_results_are_in_the_page_language(served, chromium, language, query):
+    page = chromium.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(served + language + "port/")
+    results = search(page, query)
+    page.close()
+    assert results
+    in_chinese = [url.startswith(urlsplit(served).path + "zh/") for url in results]
+    assert all(in_chinese) if language else not any(in_chinese), results
+
+
+@pytest.mark.parametrize("language, query", [("", "weight_decay"), ("", "weight decay"), ("zh/", "权重衰减"),
+                                             ("", "etaminus"), ("zh/", "初始步长")])
+def test_search_leads_to_the_mapping_table_row(served, chromium, language, query):
+    """A query that names a row of the mapping table offers a link to that row."""
+    rows = {"weight_decay": "row-weight-decay", "weight decay": "row-weight-decay", "权重衰减": "row-weight-decay",
+            "etaminus": "row-etas", "初始步长": "row-lr"}
+    page = chromium.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(served + language + "rprop/")
+    results = search(page, query)
+    wanted = urlsplit(served).path + language + "rprop/#" + rows[query]
+    assert wanted in results, results
+    # and the link leads to the row
+    page.goto(urljoin(served, wanted))
+    assert page.locator("#" + rows[query]).is_visible()
+    page.close()
