@@ -80,3 +80,49 @@ def test_search_leads_to_the_mapping_table_row(served, chromium, language, query
     page.goto(urljoin(served, wanted))
     assert page.locator("#" + rows[query]).is_visible()
     page.close()
+
+
+# --- the language switch ----------------------------------------------------------------------------
+
+def _other(path: str) -> tuple[str, str]:
+    """(hreflang of the other language, the same page in it) for a page path under the root."""
+    return ("en", path.removeprefix("zh/")) if path.startswith("zh/") else ("zh", "zh/" + path)
+
+
+def _switch(page, hreflang: str):
+    """Click the language switch's link to `hreflang` (hidden in a hover menu: clicked by script,
+    as a reader's click reaches it); the response of the page it leads to."""
+    here = urlsplit(page.url).path
+    # (the playground's own history.replaceState is a navigation too, within the page)
+    with page.expect_navigation(url=lambda url: urlsplit(url).path != here) as navigation:
+        page.evaluate("lang => document.querySelector(`a.md-select__link[hreflang=${lang}]`).click()", hreflang)
+    return navigation.value
+
+
+def test_language_switch_leads_to_the_same_page_in_the_other_language(site, served, chromium):
+    """On every page, in both languages: HTTP 200, and the page is the same one in the other language."""
+    page = chromium.new_page()
+    problems = []
+    for path in page_paths(site):
+        page.goto(served + path, wait_until="networkidle")
+        hreflang, expected = _other(path)
+        response = _switch(page, hreflang)
+        if response.status != 200 or page.url != served + expected:
+            problems.append(f"{path or '/'}: HTTP {response.status} at {page.url}, expected {served + expected}")
+        elif page.evaluate("document.documentElement.lang") != hreflang:
+            problems.append(f"{path or '/'}: lands on a page in {page.evaluate('document.documentElement.lang')}")
+    page.close()
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("language", ["", "zh/"])
+def test_language_switch_keeps_the_playground_state_and_the_anchor(served, chromium, language):
+    """The playground keeps its state in the URL query: switching language must carry it over,
+    with the #anchor."""
+    page = chromium.new_page()
+    state = "?seed=7&m_lr=0.02"  # in the order the playground writes its fields
+    page.goto(served + language + "playground/" + state + "#playground", wait_until="networkidle")
+    hreflang, other = _other(language + "playground/")
+    assert _switch(page, hreflang).status == 200
+    assert page.url == served + other + state + "#playground"
+    page.close()
