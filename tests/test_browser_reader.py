@@ -126,3 +126,16 @@ def test_language_switch_keeps_the_playground_state_and_the_anchor(served, chrom
     assert _switch(page, hreflang).status == 200
     assert page.url == served + other + state + "#playground"
     page.close()
+
+
+# --- the home page ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("language", ["", "zh/"])
+def test_home_page_leads_to_the_playground_and_the_experiments(served, chromium, language):
+    page = chromium.new_page()
+    page.goto(served + language)
+    links = page.eval_on_selector_all("article a[href]", "as => as.map(a => a.href.split('#')[0])")
+    for target in ("playground/", "experiments/"):
+        assert served + language + target in links, links
+        assert page.request.get(served + language + target).status == 200
+    page.close()
