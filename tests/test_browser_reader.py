@@ -139,3 +139,35 @@ def test_home_page_leads_to_the_playground_and_the_experiments(served, chromium,
         assert served + language + target in links, links
         assert page.request.get(served + language + target).status == 200
     page.close()
+
+
+# --- the footer ------------------------------------------------------------------------------------
+
+FOOTER = {"en": ("Code", "Text and figures", "Updated"), "zh": ("代码", "文字与图表", "更新于")}
+
+
+def test_footer_names_the_licences_and_the_date_in_the_page_language(site, served, chromium):
+    """Every page: the code's and the text's licence (links to the licence files of the
+    repository) and the day of the last commit, which the build is dated by (SOURCE_DATE_EPOCH),
+    in the page's language."""
+    import datetime
+    from sitebuild import commit_time
+    day = datetime.datetime.fromtimestamp(int(commit_time()), datetime.timezone.utc).date().isoformat()
+    page = chromium.new_page()
+    problems = []
+    for path in page_paths(site):
+        page.goto(served + path)
+        language = page.evaluate("document.documentElement.lang")
+        footer = page.locator(".md-footer-meta")
+        text = " ".join(footer.inner_text().split())
+        links = footer.evaluate("f => [...f.querySelectorAll('a')].map(a => a.href)")
+        missing = [word for word in (*FOOTER[language], day, "Apache-2.0", "CC BY 4.0") if word not in text]
+        if missing:
+            problems.append(f"{path or '/'}: {missing} not in {text!r}")
+        if language == "zh" and "Made with" in text:
+            problems.append(f"{path}: English in the Chinese footer: {text!r}")
+        for name in ("LICENSE", "LICENSE-docs"):
+            if not any(link.endswith("/" + name) for link in links):
+                problems.append(f"{path or '/'}: no link to {name} in {links}")
+    page.close()
+    assert not problems, "\n".join(problems[:6])
