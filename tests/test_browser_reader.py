@@ -171,3 +171,34 @@ def test_footer_names_the_licences_and_the_date_in_the_page_language(site, serve
                 problems.append(f"{path or '/'}: no link to {name} in {links}")
     page.close()
     assert not problems, "\n".join(problems[:6])
+
+
+# --- downloads -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("language", ["", "zh/"])
+def test_every_snippet_shown_can_be_downloaded_byte_for_byte(served, chromium, language):
+    """Each page that shows a snippet file offers it for download; every download link of a page
+    returns exactly the bytes of the file in snippets/."""
+    from sitebuild import SNIPPET_PAGES
+    page = chromium.new_page()
+    offered = {}
+    for path in sorted(set(SNIPPET_PAGES.values())):
+        page.goto(served + language + path)
+        for href in page.eval_on_selector_all("article a[download]", "as => as.map(a => a.href)"):
+            name = urlsplit(href).path.rsplit("/", 1)[-1]
+            response = page.request.get(href)
+            assert response.status == 200, href
+            assert response.body() == (ROOT / "snippets" / name).read_bytes(), href
+            offered.setdefault(name, set()).add(path)
+    page.close()
+    assert {name: path for name, path in SNIPPET_PAGES.items() if path not in offered.get(name, ())} == {}
+
+
+def test_files_the_snippets_write_are_ignored_by_git():
+    """Running the replay pair as the port page says leaves `rprop_replay.npz` in the folder it
+    ran in (snippets/ when run from there): git must not offer to commit it, nor the site ship it
+    (hooks/downloads.py copies only the files pages include)."""
+    import subprocess
+    for where in ("snippets/rprop_replay.npz", "rprop_replay.npz"):
+        result = subprocess.run(["git", "check-ignore", "-q", where], cwd=ROOT)
+        assert result.returncode == 0, f"{where} is not ignored"

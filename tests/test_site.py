@@ -272,7 +272,9 @@ HTML_BUDGET = 10 * 1460 - 400
 # mapping page grew by its ~90 evidence links (about 2 KB compressed) and the review's corrections
 # (issue 10). It costs one round trip before first paint on a cold mobile connection; the caps keep
 # it from growing further.
-LARGER_PAGES = {"rprop/index.html": 16_000, "zh/rprop/index.html": 17_500}
+# The Chinese port page (Chinese compresses less) went 70 bytes over with the footer's licences and
+# date on every page and its download links (issue 14); still inside the first 10 segments.
+LARGER_PAGES = {"rprop/index.html": 16_000, "zh/rprop/index.html": 17_500, "zh/port/index.html": 14_350}
 
 
 def test_every_page_fits_the_first_round_trip(site):
