@@ -87,7 +87,8 @@ def table(name: str, locale: str) -> str:
             # lays the rows out as cards (assets/site.css)
             label = html.escape(re.sub(r"<[^>]+>", "", title), quote=True)
             cells.append(f'<td data-label="{label}">{content}</td>')
-        body.append(f'<tr id="row-{row["id"]}">{"".join(cells)}</tr>')
+        # data-search-entry: the row is a search result of its own (hooks/search.py)
+        body.append(f'<tr id="row-{row["id"]}" data-search-entry="row">{"".join(cells)}</tr>')
     # The table has a class, so Material's script leaves it alone: it would otherwise detach every
     # unclassed table and re-insert it inside a scroll wrapper while the page loads, which restyles
     # and re-lays out this large table (issue 6: most of the page's blocking time). The wrapper

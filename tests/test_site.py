@@ -151,10 +151,12 @@ def test_every_page_has_an_edit_link(site):
 
 def test_search_index_segments_chinese_words(site):
     """Material splits Chinese text into words (jieba) with zero-width spaces at build time, so
-    that the search engine can match a word inside a sentence."""
-    index = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
+    that the search engine can match a word inside a sentence; the Chinese pages have an index of
+    their own (hooks/search.py), whose separator splits at those spaces."""
+    index = json.loads((site / "zh/search/search_index.json").read_text(encoding="utf-8"))
     assert "zh" in index["config"]["lang"]
-    chinese = " ".join(doc["text"] for doc in index["docs"] if doc["location"].startswith("zh/"))
+    assert re.compile(index["config"]["separator"]).fullmatch("\u200b")
+    chinese = " ".join(doc["text"] for doc in index["docs"])
     words = set(re.split(r"[\u200b\s]+", chinese))
     assert {"步长", "梯度", "权重", "参数"} <= words
 
@@ -270,8 +272,11 @@ HTML_BUDGET = 10 * 1460 - 400
 # mapping page grew by its ~90 evidence links (about 2 KB compressed) and the review's corrections
 # (issue 10). It costs one round trip before first paint on a cold mobile connection; the caps keep
 # it from growing further. The per-version notes in its cells (issue 12) took the Chinese page over
-# 17.5 KB.
-LARGER_PAGES = {"rprop/index.html": 16_000, "zh/rprop/index.html": 18_000}
+# 17.5 KB. The Chinese port page (Chinese compresses less) went 70 bytes over with the footer's
+# licences and date on every page, its download links (issue 14) and the native rewrite (issue 13);
+# still inside the first 10
+# segments.
+LARGER_PAGES = {"rprop/index.html": 16_000, "zh/rprop/index.html": 18_000, "zh/port/index.html": 14_600}
 
 
 def test_every_page_fits_the_first_round_trip(site):

@@ -214,7 +214,13 @@ RELEASES = {"mindspore@2.7": ("mindspore", "2.7.0", "2.7.2")}
 def for_release(framework: str, version: str) -> str:
     """The convention of `framework`'s `nn`/`optim` Rprop as released in `version` ("2.7.1+cpu"):
     `for_release("mindspore", "2.7.1")` is "mindspore@2.7", `for_release("mindspore", "2.10.0")`
-    is "mindspore"."""
+    is "mindspore".
+
+    中文:
+        `framework` 在 `version`（如 "2.7.1+cpu"）这个版本中发布的 Rprop 所对应的变体：
+        `for_release("mindspore", "2.7.1")` 为 "mindspore@2.7"，`for_release("mindspore", "2.10.0")`
+        为 "mindspore"。
+    """
     release = tuple(int(part) for part in version.split("+")[0].split(".")[:3])
     for name, (which, first, last) in RELEASES.items():
         bounds = [tuple(int(part) for part in v.split(".")) for v in (first, last)]
