@@ -24,17 +24,8 @@ GLOSSARY = yaml.safe_load((ROOT / "data" / "glossary.yml").read_text(encoding="u
 # for the whole API page body (English docstrings); marking it lang="en" would also clear it.
 # Prose (docs/*.md, data/*.yml) is never listed here: it must pass.
 _OWNED = {
-    # scripts/experiments/figures.py (the SVG text) and hooks/run_experiments.py (alt text), zh pages
-    "figure": "band code computed counter decay decaying difference differs documented formula gamma "
-              "gradient in initial loss median names native replay schedule shared size step vs weight",
-    # site chrome on zh pages: site name, palette toggle, permalink title, footer
-    "chrome": "Made Material Permanent Switch dark for light link migration mode reference to with "
-    # … and the English 404.html, built with the Chinese chrome and description
-              "与 前往仓库 参考实现 对照 对照，每条结论都经两个框架实测验证。 导航栏 差异实验 搜索 查找 "
-              "检查点转换器 正在初始化搜索引擎 清空当前内容 演练场 版本 目录 迁移与验证 页眉 首页",
-    # docs/assets/playground/*.js: engine errors and app.js's own error in English, Tensor and 第一步
-    # in the converter notes
-    "playground": "Tensor beta gamma in list 第一步",
+    # docs/assets/playground/*.js: Tensor, list and 第一步 in the converter's notes
+    "playground": "Tensor in list 第一步",
 }
 OWNED_ELSEWHERE: set[tuple[str, str]] = {(region, word) for region, words in _OWNED.items()
                                          for word in words.split()}

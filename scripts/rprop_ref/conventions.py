@@ -15,11 +15,11 @@ array-like that is not a Python list, tuple, string or number: a NumPy array or 
 `__array__`, such as a CPU `torch.Tensor` (read through `np.asarray`, without importing torch).
 
 中文:
-    具名的约定：每个约定都是一组开关，加上它所对应框架的构造函数。
+    具名的变体：每个变体都是一组开关，加上它所对应框架的构造函数。
 
     每个 `*_arguments` 函数的关键字参数名和默认值都与该框架的构造函数（`params` 之后的部分）完全
     相同，并按框架的顺序校验参数：同样的错误输入，抛出同样类型的异常。有些错误框架要到第一次
-    `step()` 才发现（torch 和 MindSpore experimental 直到那时才检查 `step_sizes` 或 `etas` 的第三
+    `step()` 才发现（torch 和 MindSpore `experimental` 直到那时才检查 `step_sizes` 或 `etas` 的第三
     个值），参考实现则在构造时就抛出同类型的异常：无法执行更新的参数不会得到优化器。例外是框架
     *能够*执行若干步的参数，以及是否出错取决于设备的参数：它们得到一个 `StepLimit`
     （`Hyper.step_limit`），参考实现在框架出错的同一步抛出异常（MindSpore 的学习率列表用完时；
@@ -56,11 +56,11 @@ class Convention:
             and returns `Hyper`.
 
     中文:
-        一个具名的约定。
+        一个具名的变体。
 
         Attributes:
             name: `make` 接受的名称。
-            mirrors: 本约定所复现的真实构造函数。
+            mirrors: 本变体所复现的真实构造函数。
             switches: 它的行为（见 `Switches`）。
             arguments: 一个函数，关键字参数与该构造函数相同，负责校验这些参数并返回 `Hyper`。
     """
@@ -80,8 +80,8 @@ def torch_arguments(lr=1e-2, etas=(0.5, 1.2), step_sizes=(1e-6, 50), *, capturab
 
     中文:
         `torch.optim.Rprop` 2.x 的参数。`foreach` 和 `differentiable` 选择的内核在 CPU 上结果完全
-        相同：这里接受它们，但不产生任何影响。`capturable=True` 也被接受，但第一步会抛出
-        `AssertionError`：参数（NumPy 数组，即在 CPU 上）不在支持 CUDA graph 的设备上
+        相同：这里接受它们，但不产生任何影响。`capturable=True` 也被接受，但第 1 步会抛出
+        `AssertionError`：参数（NumPy 数组，即在 CPU 上）不在支持 CUDA Graph 的设备上
         （`torch/optim/rprop.py`，两种内核都会检查）。
     """
     lr = _torch_lr(lr)
@@ -218,8 +218,8 @@ def for_release(framework: str, version: str) -> str:
 
     中文:
         `framework` 在 `version`（如 "2.7.1+cpu"）这个版本中发布的 Rprop 所对应的变体：
-        `for_release("mindspore", "2.7.1")` 为 "mindspore@2.7"，`for_release("mindspore", "2.10.0")`
-        为 "mindspore"。
+        `for_release("mindspore", "2.7.1")` 为 `"mindspore@2.7"`，`for_release("mindspore", "2.10.0")`
+        为 `"mindspore"`。
     """
     release = tuple(int(part) for part in version.split("+")[0].split(".")[:3])
     for name, (which, first, last) in RELEASES.items():
@@ -237,7 +237,7 @@ def make(convention: str, **kwargs) -> Rprop:
     value; `IndexError` for torch's one-element `etas`).
 
     中文:
-        用该框架的关键字参数构造 `convention` 约定下的 Rprop。
+        用该框架的关键字参数构造 `convention` 变体下的 Rprop。
 
         对同样的错误参数，抛出与框架相同的异常：未知的关键字、类型错误，或 MindSpore 要求元组却
         传入列表时抛出 `TypeError`；取值超出范围时抛出 `ValueError`；torch 的 `etas` 只有一个元素

@@ -24,7 +24,7 @@ A NaN gradient element is "no information", as in the frameworks' `Sign` kernels
 NaN is stored as `prev`, and at the next step that element again gets factor 1.
 
 中文:
-    单个张量的 Rprop 更新，所有约定共用这一份代码。
+    单个张量的 Rprop 更新，所有变体共用这一份代码。
 
     逐元素地，记 $g$ 为梯度，$g^{prev}$ 为存下的梯度，$\Delta$ 为步长：
 
@@ -36,7 +36,7 @@ NaN is stored as `prev`, and at the next step that element again gets factor 1.
     `factor == etaminus`，两者是同一个集合，因为校验过的 etas 满足 `0 < etaminus < 1 < etaplus`。
 
     梯度元素为 NaN 时表示“没有信息”，与框架的 `Sign` 内核一致（torch CPU 的 `sign`、MindSpore 的
-    `Sign`：NaN → 0；已在 torch 2.13 的单张量和 foreach 实现、MindSpore 2.10 的 `nn.Rprop` 和
+    `Sign`：NaN → 0；已在 torch 2.13 的单张量和 `foreach` 实现、MindSpore 2.10 的 `nn.Rprop` 和
     `experimental.optim.Rprop` 中核实）：它与 `prev` 的乘积为 NaN，既不大于 0 也不小于 0，所以乘数
     为 1，Δ 不变；`sign(NaN)` 为 0，所以参数不动；NaN 被存为 `prev`，下一步该元素的乘数仍为 1。
 """
@@ -68,7 +68,7 @@ def rprop_update(param, grad, prev, step_size, *, etaminus, etaplus, step_min, s
 
         `etaminus`、`etaplus`、`step_min` 和 `step_max` 是计算 dtype 的 0 维数组。
         `flush_subnormals`：每个算术运算都把次正规的输入和结果当作零，与 MindSpore 的 CPU 内核相同
-        （denormals-are-zero / flush-to-zero）；存下的梯度是一份副本，所以次正规的梯度按原样存储。
+        （`denormals-are-zero` / `flush-to-zero`）；存下的梯度是一份副本，所以次正规的梯度按原样存储。
         梯度元素为 NaN 时，对应的参数和步长保持不变，NaN 被存为 `prev`（见模块说明）。
     """
     flush = zero_subnormals if flush_subnormals else _unchanged

@@ -32,7 +32,7 @@ class StepLimit:
 
         用于 MindSpore 的学习率列表（有 N 个值的列表按 `global_step` 取值，所以第 N+1 步抛出
         `RuntimeError`；见 `mindspore/nn/optim/optimizer.py` 的 `_IteratorLearningRate`），以及
-        torch 在 CPU 上设置 `capturable=True` 的情形（第一步由 `torch/optim/rprop.py` 的
+        torch 在 CPU 上设置 `capturable=True` 的情形（第 1 步由 `torch/optim/rprop.py` 的
         `_single_tensor_rprop` / `_multi_tensor_rprop` 抛出 `AssertionError`）。
     """
 
@@ -57,7 +57,7 @@ class Hyper:
         step_limit: how many steps the framework can take with these arguments (`None`: any).
 
     中文:
-        校验过的超参数，所有约定的字段都相同。
+        校验过的超参数，所有变体的字段都相同。
 
         Attributes:
             lr: 初始步长 Δ₀（torch 的 `lr`，MindSpore 的 `learning_rate`；对 MindSpore 的学习率
@@ -67,7 +67,7 @@ class Hyper:
             step_min: Δ 的下限。
             step_max: Δ 的上限。
             weight_decay: 加到梯度上的 L2 系数（仅 MindSpore `nn.Rprop`）。
-            maximize: 沿梯度上升而不是下降（仅 torch 和 MindSpore experimental）。
+            maximize: 沿梯度上升而不是下降（仅 torch 和 MindSpore `experimental`）。
             step_limit: 框架用这些参数最多能执行多少步（`None`：不限）。
     """
 
@@ -112,7 +112,7 @@ class Rprop:
     freely (ablations).
 
     中文:
-        某个约定下、超参数固定的 Rprop。要按某个框架的参数名和校验规则构造，请用
+        某个变体下、超参数固定的 Rprop。要按某个框架的参数名和校验规则构造，请用
         `rprop_ref.make`；直接构造它则可以任意组合开关（用于消融实验）。
     """
 

@@ -26,7 +26,7 @@ compute in the 16-bit dtype. Python scalars (lr, etas) reach a 16-bit tensor thr
 float32 Parameter), which is why `scalars_via_float32` is True there too.
 
 中文:
-    每个约定对每种参数 dtype 以什么 dtype 计算。
+    每个变体对每种参数 dtype 以什么 dtype 计算。
 
     | 参数 dtype | `parameter-dtype`（torch） | `mindspore-nn`（CPU） | `mindspore-experimental` |
     |---|---|---|---|
@@ -39,18 +39,18 @@ float32 Parameter), which is why `scalars_via_float32` is True there too.
 
     `mindspore-nn-2.7` 是 MindSpore 2.7.0–2.7.2 的 `mindspore.nn.Rprop`（CPU 上），它把每个参数都
     转换为 float32 计算（2.8.0 才引入按 dtype 决定的 `compute_dtype`）：float16 参数（包括 0 维的）
-    以 float32 计算，存储时舍入到 float16 一次；float64 参数无法执行更新（第一步编译失败：
-    "Cannot join the return values of different branches"；在 2.7 的代码中，第 1 步的分支
+    以 float32 计算，存储时舍入到 float16 一次；float64 参数无法执行更新（第 1 步编译失败：
+    `Cannot join the return values of different branches`；在 2.7 的代码中，第 1 步的分支
     `ones_like(step_size) * lr` 仍是 float64，另一分支则转换为 float32），因而被拒绝；bfloat16
     被拒绝（CPU 上没有 bfloat16 的 `Assign` 内核）；float32 与 `mindspore-nn` 相同。这些行为由
     `make matrix` 发现，并与真实的 MindSpore 2.7.0 和 2.7.2 逐位核对过（随机的 float16 和 float32
     问题，0 维到 2 维，有无权重衰减）。
 
     低精度运算遵循框架 CPU 内核的做法：每个逐元素运算以 float32 计算，再舍入（就近舍入到偶数）
-    一次到 float16/bfloat16。NumPy 自己的 float16 ufunc 和 `ml_dtypes.bfloat16` 的 ufunc 正是如此，
+    一次到 float16/bfloat16。NumPy 自己的 float16 `ufunc` 和 `ml_dtypes.bfloat16` 的 `ufunc` 正是如此，
     所以核心更新步可以直接在 16 位 dtype 中计算。Python 标量（lr、etas）进入 16 位张量时要经过
     float32（torch 中 `c10::Half`/`c10::BFloat16` 由 float 构造；MindSpore 的学习率是 float32 的
-    Parameter），所以这时 `scalars_via_float32` 也为 True。
+    `Parameter`），所以这时 `scalars_via_float32` 也为 True。
 """
 
 from __future__ import annotations
@@ -91,10 +91,10 @@ class Plan:
             compute: 每个逐元素运算结果所舍入到的 dtype。
             scalars_via_float32: lr、etas 和权重衰减先舍入到 float32，再转换为计算 dtype。
             step_size_via_float32: 每次读取存下的步长时都先舍入到 float32，float32 的次正规数
-                当作零（MindSpore experimental 的 float64 参数）。
+                当作零（MindSpore `experimental` 的 float64 参数）。
             complex_as_real: 参数为复数，作为长度加倍的实数数组更新（torch 的 `view_as_real`）。
             flush_subnormals: 次正规的输入和结果都当作零（MindSpore 的 CPU 内核开启了
-                denormals-are-zero / flush-to-zero；已核实：1e-39 的 float32 梯度不会移动参数，
+                `denormals-are-zero` / `flush-to-zero`；已核实：1e-39 的 float32 梯度不会移动参数，
                 1e-40 的符号乘积也不算符号翻转，这两点都与 torch 不同）。
     """
 
@@ -113,7 +113,7 @@ def plan_for(precision: str, dtype: np.dtype, shape: tuple[int, ...]) -> Plan:
     中文:
         给定 `dtype` 和 `shape` 的参数的计算方式；如果该精度策略所对应的框架无法更新这样的参数，
         抛出 `TypeError`（参数为空时抛出 `ValueError`：MindSpore 的优化器无法为大小为零的
-        Parameter 创建状态）。
+        `Parameter` 创建状态）。
     """
     dtype, ndim = np.dtype(dtype), len(shape)
     if precision.startswith("mindspore") and 0 in shape:

@@ -53,7 +53,7 @@ class Switches:
               float16 (0-d too) rounded once when stored; float64 and bfloat16 rejected.
 
     中文:
-        一个 Rprop 约定的全部行为开关。
+        一个 Rprop 变体的全部行为开关。
 
         Attributes:
             zero_gradient_on_sign_flip: 在 `grad * prev` 为负（梯度符号翻转）的元素上，本步把梯度
@@ -66,7 +66,7 @@ class Switches:
                 所有步长在计数器到达 1 时一起设定。
             weight_decay_exempt: MindSpore `nn.Rprop` 在判断符号之前把 `weight_decay * w` 加到
                 梯度上（所以权重衰减只会改变 Rprop 看到的符号），名称中包含这些子串之一的参数除外
-                （默认的过滤规则跳过 `beta` 和 `gamma`，也就是归一化层）。不支持权重衰减的约定在构造
+                （默认的过滤规则跳过 `beta` 和 `gamma`，也就是归一化层）。不支持权重衰减的变体在构造
                 时就拒绝非零的 `weight_decay`，这时本字段不起作用。
             precision: 参数的 dtype 与运算结果所舍入到的 dtype 之间的对应关系，见
                 `rprop_ref.precision.plan_for`。
@@ -76,7 +76,7 @@ class Switches:
                   的实部和虚部分别作为实数更新。
                 - `"mindspore-nn"`（CPU 上的 `mindspore.nn.Rprop` 2.10）：float16 与 torch 相同；
                   float32 和 float64 参数都以 float32 计算（float64 因此损失精度），次正规数在读入和
-                  写出时都当作零（CPU 内核的 denormals-are-zero 与 flush-to-zero：小于 2**-126 的符号
+                  写出时都当作零（CPU 内核的 `denormals-are-zero` 与 `flush-to-zero`：小于 2**-126 的符号
                   乘积不算符号翻转）；bfloat16 参数和 0 维 float16 参数在 CPU 上无法运行，会被拒绝。
                 - `"mindspore-experimental"`（`mindspore.experimental.optim.Rprop` 2.10）：float32
                   与 torch 相同，次正规数的处理同 `mindspore-nn`；float64 以 float64 计算，但学习率和
