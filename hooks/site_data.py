@@ -63,8 +63,39 @@ def text(cell, locale: str) -> str:
     return cell[locale] if isinstance(cell, dict) else str(cell)
 
 
+# In a table cell, code may break after the dot of a dotted name (`a.b.c`), an opening bracket or
+# an `=` before a name or number, never inside an identifier or a number (assets/site.css).
+_CODE_BREAK = re.compile(r"(?<=[\w)\]])\.(?=[A-Za-z_])|(?<=[\w])[(=](?=[\w\"'(\[-])")
+
+
+def _code_break_points(rendered: str) -> str:
+    return re.sub(r"<code>(.*?)</code>",
+                  lambda m: f"<code>{_CODE_BREAK.sub(lambda c: c.group(0) + '<wbr>', m.group(1))}</code>", rendered)
+
+
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _break_between_words(rendered: str) -> str:
+    """Chinese text with a <wbr> between two words (jieba's segmentation, the one Material's search
+    uses): the table's cells set `word-break: keep-all`, so that lines break there and at
+    punctuation, never inside a word."""
+    import jieba  # only for pages with Chinese table cells
+
+    parts = re.split(r"(<code>.*?</code>|<[^>]+>)", rendered)
+    for i in range(0, len(parts), 2):
+        if _HAN.search(parts[i]):
+            words = list(jieba.cut(parts[i]))
+            parts[i] = "".join(word + ("<wbr>" if _HAN.match(word[-1]) and _HAN.match(after[0]) else "")
+                               for word, after in zip(words, words[1:] + [" "]))
+    return "".join(parts)
+
+
 def _inline(md_text: str) -> str:
     rendered = markdown.markdown(md_text, extensions=["attr_list"])
+    rendered = _code_break_points(rendered)
+    if _HAN.search(rendered):
+        rendered = _break_between_words(rendered)
     return re.sub(r"^<p>(.*)</p>$", r"\1", rendered.strip(), flags=re.S).replace("\n", " ")
 
 

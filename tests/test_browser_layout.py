@@ -142,22 +142,34 @@ def test_every_table_is_usable_on_a_phone(site, base_url, chromium, scheme):
 
 # --- 4. the mapping table ------------------------------------------------------------------------
 
+# The number of text lines that boxes (DOMRects of text) lie on: boxes whose tops differ by less than
+# half their height are on one line (code and Chinese fallback fonts sit a pixel or two apart).
+LINES_OF = """const linesOf = rects => {
+    const tops = [...rects].filter(r => r.width > 0).sort((a, b) => a.top - b.top);
+    let lines = 0, last = -1e9;
+    for (const r of tops) if (r.top - last > r.height / 2) { lines++; last = r.top; }
+    return lines;
+};"""
+
+
 def _lines(page, selector):
     """For each element matched: the number of text lines its text takes (from the boxes of its
     text nodes' ranges), with the element's text."""
-    return page.evaluate("""selector => [...document.querySelectorAll(selector)].map(el => {
-        const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
-        const tops = new Set();
-        let text = '';
-        for (let node; (node = walker.nextNode());) {
-            if (node.parentElement.closest('.row-anchor, .ev')) continue;
-            text += node.textContent;
-            const range = document.createRange();
-            range.selectNodeContents(node);
-            for (const r of range.getClientRects()) if (r.width > 0) tops.add(Math.round(r.top));
-        }
-        return [tops.size, text.trim()];
-    })""", selector)
+    return page.evaluate("""selector => { """ + LINES_OF + """
+        return [...document.querySelectorAll(selector)].map(el => {
+            const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+            const rects = [];
+            let text = '';
+            for (let node; (node = walker.nextNode());) {
+                if (node.parentElement.closest('.row-anchor, .ev')) continue;
+                text += node.textContent;
+                const range = document.createRange();
+                range.selectNodeContents(node);
+                rects.push(...range.getClientRects());
+            }
+            return [linesOf(rects), text.trim()];
+        });
+    }""", selector)
 
 
 @pytest.mark.parametrize("language", ["", "zh/"])
@@ -172,17 +184,17 @@ def test_mapping_row_labels_stay_on_one_line_at_1280(base_url, chromium, languag
     assert [text for lines, text in labels if lines != 1] == []
 
 
-WORD_BREAKS = """() => {
+WORD_BREAKS = """() => { """ + LINES_OF + """
     // Each Chinese word (a run of Han characters as Intl.Segmenter cuts it) and each code
     // identifier in the table must lie on one line.
     const broken = [];
     const segmenter = new Intl.Segmenter('zh', {granularity: 'word'});
     const cells = document.querySelectorAll('.data-table td');
-    const linesOf = (node, start, end) => {
+    const linesOfText = (node, start, end) => {
         const range = document.createRange();
         range.setStart(node, start);
         range.setEnd(node, end);
-        return new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top))).size;
+        return linesOf(range.getClientRects());
     };
     for (const cell of cells) {
         const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
@@ -190,12 +202,12 @@ WORD_BREAKS = """() => {
             const text = node.textContent;
             if (node.parentElement.closest('code')) {
                 for (const m of text.matchAll(/[A-Za-z_][A-Za-z0-9_]*/g))
-                    if (m[0].length > 1 && linesOf(node, m.index, m.index + m[0].length) > 1) broken.push(m[0]);
+                    if (m[0].length > 1 && linesOfText(node, m.index, m.index + m[0].length) > 1) broken.push(m[0]);
                 continue;
             }
             for (const s of segmenter.segment(text))
                 if (s.isWordLike && /^[\\u4e00-\\u9fff]{2,}$/.test(s.segment) &&
-                        linesOf(node, s.index, s.index + s.segment.length) > 1) broken.push(s.segment);
+                        linesOfText(node, s.index, s.index + s.segment.length) > 1) broken.push(s.segment + ' in ' + text.slice(0, 30));
         }
     }
     return broken;
