@@ -51,17 +51,20 @@ def _cut(sentence, *args, **kwargs):
 
 def on_config(config, **_):
     # Called once per build: by `mkdocs build`, by mkdocs-static-i18n's build of each further
-    # language, and by every `mkdocs serve` reload; the file is read only the first time.
-    if jieba is None or _state["original"] is not None:
+    # language, and by every `mkdocs serve` reload, which also imports this file afresh (so the
+    # real jieba.cut is kept on the jieba module, not here, lest wrappers pile up).
+    if jieba is None:
         return config
-    _state["original"] = jieba.cut
-    jieba.cut = _cut
-    try:
-        saved = json.loads(_path().read_text(encoding="utf-8"))
-        if saved.get("identity") == _identity():
-            _state["known"] = saved["segments"]
-    except (OSError, ValueError, KeyError):
-        pass
+    if not hasattr(jieba, "uncached_cut"):
+        jieba.uncached_cut = jieba.cut
+    _state["original"], jieba.cut = jieba.uncached_cut, _cut
+    if not _state["known"]:
+        try:
+            saved = json.loads(_path().read_text(encoding="utf-8"))
+            if saved.get("identity") == _identity():
+                _state["known"] = saved["segments"]
+        except (OSError, ValueError, KeyError):
+            pass
     return config
 
 

@@ -12,10 +12,12 @@ from browser import page_paths
 WIDTHS = (1280, 375)
 
 
-def _pages(site, base_url, chromium, width, scheme="light", **options):
-    """Each page of the site (both languages) opened at `width` px, one after the other."""
-    context = chromium.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme, **options)
+def _pages(site, base_url, chromium, width, scheme="light", language=None):
+    """Each page of the site (both languages, or one: "" or "zh/") opened at `width` px in turn."""
+    context = chromium.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
     for path in page_paths(site):
+        if language is not None and path.startswith("zh/") != bool(language):
+            continue
         page = context.new_page()
         page.goto(base_url + path, wait_until="load")
         yield path, page
@@ -83,9 +85,7 @@ def test_code_is_never_clipped_at_1280_and_the_copy_button_covers_no_text(site, 
     """At 1280 px no code line is cut off (phones scroll code sideways); at both widths the copy
     button covers no text of the first line."""
     problems, seen = [], 0
-    for path, page in _pages(site, base_url, chromium, width):
-        if path.startswith("zh/") != bool(language):
-            continue
+    for path, page in _pages(site, base_url, chromium, width, language=language):
         # every tab of every tab set, in turn
         counts = page.evaluate("""() => [...document.querySelectorAll('article .tabbed-set')].map(set =>
             set.querySelectorAll(':scope > .tabbed-labels > label').length)""")
