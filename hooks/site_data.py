@@ -74,20 +74,21 @@ def _code_break_points(rendered: str) -> str:
 
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
+_LONG_HAN_RUN = re.compile(r"[\u4e00-\u9fff]{7,}")  # shorter runs fit any column whole
 
 
 def _break_between_words(rendered: str) -> str:
-    """Chinese text with a <wbr> between two words (jieba's segmentation, the one Material's search
-    uses): the table's cells set `word-break: keep-all`, so that lines break there and at
-    punctuation, never inside a word."""
+    """Chinese text with a <wbr> between the words (jieba's segmentation, the one Material's
+    search uses) of each run of over six characters: the table's cells set `word-break:
+    keep-all`, so that lines break there and at punctuation, never inside a word. (Only long runs:
+    every <wbr> adds to the page's weight.)"""
     import jieba  # only for pages with Chinese table cells
 
+    def words(run: re.Match) -> str:
+        return "<wbr>".join(jieba.cut(run.group(0)))
+
     parts = re.split(r"(<code>.*?</code>|<[^>]+>)", rendered)
-    for i in range(0, len(parts), 2):
-        if _HAN.search(parts[i]):
-            words = list(jieba.cut(parts[i]))
-            parts[i] = "".join(word + ("<wbr>" if _HAN.match(word[-1]) and _HAN.match(after[0]) else "")
-                               for word, after in zip(words, words[1:] + [" "]))
+    parts[::2] = [_LONG_HAN_RUN.sub(words, part) for part in parts[::2]]
     return "".join(parts)
 
 

@@ -97,7 +97,8 @@ def main() -> None:
                 bare.append(timed_build(hookless, tmp / f"bare{i}", tmp / "unused"))
         finally:
             (ROOT / hookless).unlink()
-        medians = [[statistics.median(run[i] for run in runs) for i in (0, 1)] for runs in (cold, warm, bare)]
+        medians = [[statistics.median(run[i] for run in runs) if runs else 0 for i in (0, 1)]
+                   for runs in (cold, warm, bare)]
         print("                            wall s   CPU s")
         for name, runs, (wall, cpu) in zip(("cold build (empty cache)", "warm build (cache filled)",
                                             "build without the hook"), (cold, warm, bare), medians):

@@ -269,8 +269,10 @@ HTML_BUDGET = 10 * 1460 - 400
 # Deliberate exceptions, each within the second round trip (TCP slow start: 10 more segments). The
 # mapping page grew by its ~90 evidence links (about 2 KB compressed) and the review's corrections
 # (issue 10). It costs one round trip before first paint on a cold mobile connection; the caps keep
-# it from growing further.
-LARGER_PAGES = {"rprop/index.html": 16_000, "zh/rprop/index.html": 17_500}
+# it from growing further. The Chinese page's cap went from 17,500 to 18,000 for the <wbr> between
+# the words of long Chinese runs in its table (about 330 bytes compressed), which keep Chinese
+# words whole when a line breaks (issue 14).
+LARGER_PAGES = {"rprop/index.html": 16_000, "zh/rprop/index.html": 18_000}
 
 
 def test_every_page_fits_the_first_round_trip(site):
