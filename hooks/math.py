@@ -16,8 +16,17 @@ _INLINE = re.compile(r'<span class="arithmatex">\\\((.*?)\\\)</span>', re.S)
 _BLOCK = re.compile(r'<div class="arithmatex">\\\[(.*?)\\\]</div>', re.S)
 
 
+# latex2mathml does not know amsmath's `aligned` (it prints its `&` and drops its line breaks);
+# `align*` is the same layout (right/left column pairs, one row per `\\`), which it converts to a
+# table.
+_ALIASES = {r"\begin{aligned}": r"\begin{align*}", r"\end{aligned}": r"\end{align*}"}
+
+
 def _mathml(tex: str, display: str) -> str:
-    mathml = convert(html.unescape(tex).strip(), display=display)
+    source = html.unescape(tex).strip()
+    for name, alias in _ALIASES.items():
+        source = source.replace(name, alias)
+    mathml = convert(source, display=display)
     # Keep the TeX as the accessible/alternative text and for copy-paste into other documents.
     return mathml.replace("<math ", f'<math alttext="{html.escape(html.unescape(tex).strip(), quote=True)}" ', 1)
 

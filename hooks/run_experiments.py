@@ -36,6 +36,7 @@ INPUTS = (ROOT / "scripts" / "rprop_ref", ROOT / "scripts" / "experiments", ROOT
 log = logging.getLogger("mkdocs.hooks.run_experiments")
 
 _loaded: dict = {}  # hash → (summaries, {figure name: bytes}); one entry per process
+_build: dict = {"key": None}  # the inputs' hash, computed once per build (on_config), not per use
 
 
 def input_hash() -> str:
@@ -71,7 +72,7 @@ def compute(folder: Path) -> None:
 
 
 def load() -> tuple[dict, dict[str, bytes]]:
-    key = input_hash()
+    key = _build["key"] or input_hash()
     if key not in _loaded:
         folder = cache_root() / key
         if not (folder / "summaries.json").exists():
@@ -85,6 +86,7 @@ def load() -> tuple[dict, dict[str, bytes]]:
 
 
 def on_config(config):
+    _build["key"] = input_hash()  # (every build and `mkdocs serve` reload starts here)
     summaries, _ = load()
     config.extra.setdefault("build_data", {})["experiments"] = summaries
     return config

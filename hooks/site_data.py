@@ -63,8 +63,40 @@ def text(cell, locale: str) -> str:
     return cell[locale] if isinstance(cell, dict) else str(cell)
 
 
+# In a table cell, code may break after the dot of a dotted name (`a.b.c`), an opening bracket or
+# an `=` before a name or number, never inside an identifier or a number (assets/site.css).
+_CODE_BREAK = re.compile(r"(?<=[\w)\]])\.(?=[A-Za-z_])|(?<=[\w])[(=](?=[\w\"'(\[-])")
+
+
+def _code_break_points(rendered: str) -> str:
+    return re.sub(r"<code>(.*?)</code>",
+                  lambda m: f"<code>{_CODE_BREAK.sub(lambda c: c.group(0) + '<wbr>', m.group(1))}</code>", rendered)
+
+
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_LONG_HAN_RUN = re.compile(r"[\u4e00-\u9fff]{7,}")  # shorter runs fit any column whole
+
+
+def _break_between_words(rendered: str) -> str:
+    """Chinese text with a <wbr> between the words (jieba's segmentation, the one Material's
+    search uses) of each run of over six characters: the table's cells set `word-break:
+    keep-all`, so that lines break there and at punctuation, never inside a word. (Only long runs:
+    every <wbr> adds to the page's weight.)"""
+    import jieba  # only for pages with Chinese table cells
+
+    def words(run: re.Match) -> str:
+        return "<wbr>".join(jieba.cut(run.group(0)))
+
+    parts = re.split(r"(<code>.*?</code>|<[^>]+>)", rendered)
+    parts[::2] = [_LONG_HAN_RUN.sub(words, part) for part in parts[::2]]
+    return "".join(parts)
+
+
 def _inline(md_text: str) -> str:
     rendered = markdown.markdown(md_text, extensions=["attr_list"])
+    rendered = _code_break_points(rendered)
+    if _HAN.search(rendered):
+        rendered = _break_between_words(rendered)
     return re.sub(r"^<p>(.*)</p>$", r"\1", rendered.strip(), flags=re.S).replace("\n", " ")
 
 

@@ -271,12 +271,13 @@ HTML_BUDGET = 10 * 1460 - 400
 # Deliberate exceptions, each within the second round trip (TCP slow start: 10 more segments). The
 # mapping page grew by its ~90 evidence links (about 2 KB compressed) and the review's corrections
 # (issue 10). It costs one round trip before first paint on a cold mobile connection; the caps keep
-# it from growing further. The per-version notes in its cells (issue 12) took the Chinese page over
-# 17.5 KB. The Chinese port page (Chinese compresses less) went 70 bytes over with the footer's
-# licences and date on every page, its download links (issue 14) and the native rewrite (issue 13);
-# still inside the first 10
-# segments.
-LARGER_PAGES = {"rprop/index.html": 16_000, "zh/rprop/index.html": 18_000, "zh/port/index.html": 14_600}
+# it from growing further. The Chinese page's cap went from 17,500 to 18,500 for the per-version
+# notes in its cells (issue 12) and the <wbr> between the words of long Chinese runs in its table
+# (about 330 bytes compressed), which keep Chinese words whole when a line breaks (issue 14). The
+# Chinese port page (Chinese compresses less) went over with the footer's licences and date on
+# every page, its download links (issue 14) and the native rewrite (issue 13); still inside the
+# first 10 segments.
+LARGER_PAGES = {"rprop/index.html": 16_000, "zh/rprop/index.html": 18_500, "zh/port/index.html": 14_600}
 
 
 def test_every_page_fits_the_first_round_trip(site):

@@ -6,9 +6,11 @@ $$
 \begin{aligned}
 f &= \begin{cases}\eta^+ & g\,g^{prev} > 0\\ \eta^- & g\,g^{prev} < 0\\ 1 & \text{otherwise}\end{cases}\\
 \Delta &\leftarrow \operatorname{clip}(\Delta\,f,\ \Delta_{min},\ \Delta_{max})\\
-g &\leftarrow 0 \quad\text{where } g\,g^{prev} < 0 \quad\text{(only if zeroing is on: iRprop⁻)}\\
-w &\leftarrow w - \operatorname{sign}(g)\,\Delta, \qquad g^{prev} \leftarrow g
-\qquad (\operatorname{sign}(\mathrm{NaN}) = 0)
+g &\leftarrow 0 \quad\text{where } g\,g^{prev} < 0\\
+  &\quad\text{(only if zeroing is on: iRprop⁻)}\\
+w &\leftarrow w - \operatorname{sign}(g)\,\Delta\\
+  &\quad(\operatorname{sign}(\mathrm{NaN}) = 0)\\
+g^{prev} &\leftarrow g
 \end{aligned}
 $$
 
