@@ -270,7 +270,7 @@ function readLr(fw, node, strictlyPositive) {
   noBool(lr, "lr");
   if (!isNumber(lr)) {
     throw sourceRejects(fw, `\`lr\` must be a number, got ${pyType(lr)} ${code(show(lr))}`,
-      `\`lr\` 必须是数值，实际为 ${pyType(lr)} 类型的 ${code(show(lr))}`, "TypeError");
+      `\`lr\` 必须是数值，实际为 \`${pyType(lr)}\` 类型的 ${code(show(lr))}`, "TypeError");
   }
   exactNumber(lr, "lr");
   if (strictlyPositive ? !(lr.value > 0) : !(lr.value >= 0)) {
@@ -311,7 +311,7 @@ function readPair(fw, name, node, indexErrorWhenShort) {
   if (hasExpr(node)) return {type: "expr", text: show(node)};
   if (!isSequence(node) && node.type !== "str") {
     throw sourceRejects(fw, `\`${name}\` must be a pair of numbers, got ${pyType(node)} ${code(show(node))}`,
-      `\`${name}\` 必须是一对数值，实际为 ${pyType(node)} 类型的 ${code(show(node))}`, "TypeError");
+      `\`${name}\` 必须是一对数值，实际为 \`${pyType(node)}\` 类型的 ${code(show(node))}`, "TypeError");
   }
   if (node.type === "str") {
     throw sourceRejects(fw, `\`${name}\` must be a pair of numbers, got a string`,
@@ -326,7 +326,7 @@ function readPair(fw, name, node, indexErrorWhenShort) {
     noBool(item, name);
     if (!isNumber(item)) {
       throw sourceRejects(fw, `\`${name}\` must hold numbers, got ${pyType(item)} ${code(show(item))}`,
-        `\`${name}\` 中必须是数值，实际为 ${pyType(item)} 类型的 ${code(show(item))}`, "TypeError");
+        `\`${name}\` 中必须是数值，实际为 \`${pyType(item)}\` 类型的 ${code(show(item))}`, "TypeError");
     }
     exactNumber(item, name);
   }
@@ -351,7 +351,7 @@ function readMindSpore(args) {
   else if (lr.type === "expr" || hasExpr(lr)) {
     throw nonLiteral("learning_rate", show(lr),
       "it may be a number, a Tensor or a learning-rate schedule; write the value it has at step 1 (the only one Rprop uses)",
-      "它可能是数值、Tensor 或学习率调度；请写出它在第 1 步的取值（Rprop 只用这一个值）");
+      "它可能是数值、张量或动态学习率；请写出它在第 1 步的取值（Rprop 只用这一个值）");
   } else if (isSequence(lr)) {
     if (lr.items.length === 0 || !lr.items.every((item) => isNumber(item))) {
       throw unsupported(`\`learning_rate=${show(lr)}\` is not a list of numbers; write the learning rate of step 1 as a number`,
@@ -374,7 +374,7 @@ function readMindSpore(args) {
     }
     if (!isNumber(lr)) {
       throw sourceRejects(fw, `\`learning_rate\` must be a number, got ${pyType(lr)} ${code(show(lr))}`,
-        `\`learning_rate\` 必须是数值，实际为 ${pyType(lr)} 类型的 ${code(show(lr))}`, "TypeError");
+        `\`learning_rate\` 必须是数值，实际为 \`${pyType(lr)}\` 类型的 ${code(show(lr))}`, "TypeError");
     }
     exactNumber(lr, "learning_rate");
     if (!(lr.value >= 0)) {
@@ -396,7 +396,7 @@ function readMindSpore(args) {
   noBool(wd, "weight_decay");
   if (!isNumber(wd)) {
     throw sourceRejects(fw, `\`weight_decay\` must be an int or a float, got ${pyType(wd)} ${code(show(wd))}`,
-      `\`weight_decay\` 必须是 int 或 float，实际为 ${pyType(wd)} 类型的 ${code(show(wd))}`, "TypeError");
+      `\`weight_decay\` 必须是 int 或 float，实际为 \`${pyType(wd)}\` 类型的 ${code(show(wd))}`, "TypeError");
   }
   exactNumber(wd, "weight_decay");
   if (!(wd.value >= 0)) {
@@ -411,7 +411,7 @@ function readMindSpore(args) {
   for (const item of stepSizes.items) {
     if (!isNumber(item) && item.type !== "bool") {
       throw sourceRejects(fw, `\`step_sizes\` must hold floats, got ${pyType(item)} ${code(show(item))}`,
-        `\`step_sizes\` 中必须是 float，实际为 ${pyType(item)} 类型的 ${code(show(item))}`, "TypeError");
+        `\`step_sizes\` 中必须是 float，实际为 \`${pyType(item)}\` 类型的 ${code(show(item))}`, "TypeError");
     }
   }
   if (Number(stepMin.value) > Number(stepMax.value)) {
@@ -444,7 +444,7 @@ function readTuple(fw, name, node) {
   }
   if (node.type !== "tuple") {
     throw sourceRejects(fw, `\`${name}\` must be a tuple, got ${pyType(node)} ${code(show(node))}`,
-      `\`${name}\` 必须是 tuple，实际为 ${pyType(node)} 类型的 ${code(show(node))}`, "TypeError");
+      `\`${name}\` 必须是 tuple，实际为 \`${pyType(node)}\` 类型的 ${code(show(node))}`, "TypeError");
   }
   if (node.items.length !== 2) {
     throw sourceRejects(fw, `\`${name}\` must hold 2 values, got ${node.items.length}`,
@@ -457,7 +457,7 @@ function readTuple(fw, name, node) {
 function requireFloat(fw, node, what, whatZh) {
   if (node.type !== "float") {
     throw sourceRejects(fw, `${what} must be a float, got ${pyType(node)} ${code(show(node))}; write e.g. 50.0, not 50`,
-      `${whatZh} 必须是 float，实际为 ${pyType(node)} 类型的 ${code(show(node))}；请写成 50.0 这样的形式，而不是 50`, "TypeError");
+      `${whatZh} 必须是 float，实际为 \`${pyType(node)}\` 类型的 ${code(show(node))}；请写成 50.0 这样的形式，而不是 50`, "TypeError");
   }
   exactNumber(node, what);
 }
@@ -476,7 +476,7 @@ function readExperimental(args) {
     }
     if (isNumber(etaplus) && etaminus.type !== "float") {
       throw sourceRejects(fw, `\`etas[0]\` must be a float, got ${pyType(etaminus)} ${code(show(etaminus))}`,
-        `\`etas[0]\` 必须是 float，实际为 ${pyType(etaminus)} 类型的 ${code(show(etaminus))}`, "TypeError");
+        `\`etas[0]\` 必须是 float，实际为 \`${pyType(etaminus)}\` 类型的 ${code(show(etaminus))}`, "TypeError");
     }
   }
   out.etas = readPair(fw, "etas", etas, true);
@@ -630,7 +630,7 @@ function torchToExperimental(settings, args, caveats) {
     parts.push(`lr=${written}`);
     caveats.push(caveat("lr-zero", "lr",
       `${targetName} rejects \`lr=0\` (it must be > 0). torch's first step clamps lr into \`step_sizes\`, so \`lr=0\` starts every step size at ${written}; \`lr=${written}\` does exactly the same.`,
-      `${targetName} 不接受 \`lr=0\`（必须大于 0）。torch 在第一步会把 lr 限制到 \`step_sizes\` 的范围内，所以 \`lr=0\` 时每个步长都从 ${written} 开始；写成 \`lr=${written}\` 的效果完全相同。`));
+      `${targetName} 不接受 \`lr=0\`（必须大于 0）。torch 在第 1 步会把 lr 裁剪到 \`step_sizes\` 的范围内，所以 \`lr=0\` 时每个步长都从 ${written} 开始；写成 \`lr=${written}\` 的效果完全相同。`));
   } else {
     parts.push(`lr=${show(settings.lr)}`);
   }

@@ -451,7 +451,7 @@ class Parser {
         this.next();
         if (this.isKeyword("in")) break;
       }
-      if (!this.isKeyword("in")) throw this.error("expected 'in' in a comprehension", "推导式中此处应为“in”");
+      if (!this.isKeyword("in")) throw this.error("expected 'in' in a comprehension", "推导式中此处应为 `in`");
       this.next();
       this.orTest();
       while (this.isKeyword("if")) { this.next(); this.orTest(); }
