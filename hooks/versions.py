@@ -306,6 +306,7 @@ def environments(locale: str, root: str) -> str:
                               for k, v in c["installed"].items())
         rows.append(f'<tr><td><code>{c["id"]}</code></td><td>{installed}</td><td>{c["tests"]}</td>'
                     f'<td>{c["seconds"]}</td></tr>')
-    return (f'<div class="vtable" markdown="0"><table class="environments">\n<thead><tr><th>{words["column"]}</th>'
+    # a plain table: on a phone it becomes one card per environment, as every such table does
+    return (f'<table markdown="0">\n<thead><tr><th>{words["column"]}</th>'
             f'<th>{words["installed"]}</th><th>{words["tests"]}</th><th>{words["seconds"]}</th></tr></thead>\n'
-            "<tbody>\n" + "\n".join(rows) + "\n</tbody></table></div>")
+            "<tbody>\n" + "\n".join(rows) + "\n</tbody></table>")
