@@ -40,7 +40,7 @@ WORDS = {
            "column": "Column", "installed": "Installed", "tests": "Tests", "seconds": "Seconds",
            "pinned": "pinned"},
     "zh": {"holds": "成立", "differs": "不成立", "not-applicable": "不适用", "could-not-run": "未能运行",
-           "releases": "共 {n} 个版本", "release": "共 1 个版本", "and": "和", "colon": "：",
+           "releases": "共 {n} 个版本", "release": "共 1 个版本", "and": "和 ", "colon": "：",
            "claim": "结论", "versions": "版本", "qualifies": "涉及的结论", "observed": "测试中实际观察到",
            "with": "搭配", "column": "列", "installed": "实际安装", "tests": "测试数",
            "seconds": "耗时（秒）", "pinned": "锁定版本"},
