@@ -276,7 +276,8 @@ def table(locale: str, root: str) -> str:
                 i = _note_index(claim_id, g[0]["id"])
                 if i is not None:
                     mark = f'<a href="#difference-{i + 1}">{mark}</a>'
-                cells.append(f'<td class="{status}" title="{words[status]}">{mark}</td>')
+                where = f'{name(g[0]["framework"])} {span([c["version"] for c in g])}'  # a phone's label
+                cells.append(f'<td class="{status}" title="{words[status]}" data-label="{where}">{mark}</td>')
             label = re.sub(r"<code>(.*?)</code>", lambda m: "<code>" + m.group(1).replace(".", ".<wbr>") + "</code>", label)
             rows.append(f'<tr id="v-{claim_id}"><th scope="row">{label} <code class="cid">{claim_id}</code></th>'
                         f'{"".join(cells)}</tr>')
