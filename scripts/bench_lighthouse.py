@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from browser import CHROMIUM, FLAGS, serve  # noqa: E402
+from browser import CHROMIUM, FLAGS, page_paths, serve  # noqa: E402
 from sitebuild import build  # noqa: E402
 
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
@@ -64,7 +64,8 @@ def median_rows(runs: list[dict]) -> dict:
     return {key: statistics.median(run[key] for run in runs) for key in runs[0]}
 
 
-def main(pages: tuple[str, ...] = PAGES, runs: int = 5) -> dict[str, dict]:
+def main(pages: tuple[str, ...] | None = None, runs: int = 5) -> dict[str, dict]:
+    """`pages`: paths under the site root; None: every page of the built site, both languages."""
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         ours = tmp / "ours" / "site"
@@ -72,6 +73,7 @@ def main(pages: tuple[str, ...] = PAGES, runs: int = 5) -> dict[str, dict]:
         if result.returncode:
             raise SystemExit(result.stderr)
         bare = bare_material_site(tmp / "bare")
+        pages = tuple(pages if pages is not None else page_paths(ours))
         measured = {name: [] for name in (BARE, *(page or "home" for page in pages))}
         with serve(ours, "/rprop-reference/") as our_url, serve(bare, "/bare/") as bare_url:
             for _ in range(runs):
@@ -93,4 +95,7 @@ def main(pages: tuple[str, ...] = PAGES, runs: int = 5) -> dict[str, dict]:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=5, help="Lighthouse runs per page (median reported)")
-    main(runs=parser.parse_args().runs)
+    parser.add_argument("--pages", nargs="*", help=f"paths to measure (default: every page; {' '.join(PAGES)} "
+                        "are the heaviest)")
+    args = parser.parse_args()
+    main(pages=args.pages, runs=args.runs)
