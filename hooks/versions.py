@@ -17,10 +17,8 @@ Nothing here knows about Rprop: frameworks' display names come from the notes fi
 from __future__ import annotations
 
 import html
-import importlib.util
 import json
 import re
-import sys
 from functools import lru_cache
 from pathlib import Path
 
@@ -116,8 +114,7 @@ def checked(locale: str) -> str:
         for framework, version in column["with"].items():
             seen.setdefault(framework, set()).add(version)
     parts = []
-    for framework in sorted(seen, key=lambda f: [c["framework"] for c in matrix()["columns"]].index(f)
-                            if f in [c["framework"] for c in matrix()["columns"]] else 99):
+    for framework in seen:  # in the order the columns name them
         versions = sorted(seen[framework], key=_version)
         count = words["release"] if len(versions) == 1 else words["releases"].format(n=len(versions))
         parts.append(f"{name(framework)} {span(versions)}" + (f"（{count}）" if locale == "zh" else f" ({count})"))
@@ -159,16 +156,6 @@ def on_page_markdown(markdown_text: str, page, config, **_) -> str:
 
 
 # --- the Versions page's blocks --------------------------------------------------------------------
-
-@lru_cache(maxsize=1)
-def _claims_hook():
-    """hooks/claims.py (its claim marker syntax), loaded once."""
-    spec = importlib.util.spec_from_file_location("claims_for_versions", Path(__file__).with_name("claims.py"))
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
-
 
 def _text(cell, locale: str) -> str:
     return cell[locale] if isinstance(cell, dict) else str(cell)
@@ -220,11 +207,9 @@ def groups(locale: str, root: str) -> list[tuple[str, list[tuple[str, str]]]]:
                 href = f"{root}{_page_url(pages[0]) if pages else ''}#row-{row['id']}"
                 out.append((f'<a href="{href}">{_inline(_text(row[data["columns"][0]["key"]], locale))}</a>', items))
                 placed.update(cid for cid, _ in items)
-    hook = _claims_hook()
-    nav = [p.name.split(".")[0] for p in sorted(DOCS.glob(f"*.{locale}.md"))]
-    for stem in nav:
-        source = (DOCS / f"{stem}.{locale}.md").read_text(encoding="utf-8")
-        ids = [cid for cid in dict.fromkeys(hook.MARKER.findall(source)) if cid in wanted and cid not in placed]
+    for page in sorted(DOCS.glob(f"*.{locale}.md")):
+        stem, source = page.name.split(".")[0], page.read_text(encoding="utf-8")
+        ids = [cid for cid in dict.fromkeys(_CLAIM.findall(source)) if cid in wanted and cid not in placed]
         if ids:
             title = re.search(r"^# (.+)$", source, re.M).group(1).strip()
             items = [(cid, _inline(_sentence(source, cid))) for cid in ids]

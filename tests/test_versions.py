@@ -38,6 +38,7 @@ def test_the_pinned_versions_are_the_requirements():
     assert _pinned_requirements() == PINNED == matrix.PINNED
 
 
+@pytest.mark.claim("versions.rerun")
 def test_the_pinned_versions_have_a_column_in_which_every_claim_holds():
     """The column of torch 2.13.0 with MindSpore 2.10.0 (this suite, run in the pinned environment,
     is what observes the claims there; the file must not say otherwise)."""
@@ -180,6 +181,7 @@ def test_verdicts(tests, status):
         assert verdict["why"]
 
 
+@pytest.mark.claim("versions.rerun")
 def test_an_environment_that_cannot_be_built_stops_the_run(tmp_path, monkeypatch):
     """Never recorded as a difference: the run fails loudly."""
     monkeypatch.setattr(matrix, "CACHE", tmp_path)
