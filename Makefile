@@ -9,8 +9,9 @@ export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 
 
 .PHONY: serve build test bench matrix
 
+# --dirty: a reload re-renders only the pages an edit changed (hooks/dirty_reload.py)
 serve: $(VENV)/site.stamp
-	$(BIN)/mkdocs serve
+	$(BIN)/mkdocs serve --dirty
 
 build: $(VENV)/site.stamp
 	$(BIN)/mkdocs build --strict

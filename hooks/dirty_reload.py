@@ -1,0 +1,152 @@
+"""Fast `mkdocs serve` reloads: rebuild only the pages an edit changed (`mkdocs serve --dirty`).
+
+A full build renders every page of every language; after a one-page edit MkDocs' dirty build
+re-renders only the pages whose source is newer than their output. What keeps that from working
+on a site whose pages show more than their own source, and what this hook does about it:
+
+- **Files outside the docs folder.** Pages show data, snippets and code from the folders listed
+  under `watch:` (and the theme overrides); their edits change no page's source. When a watched
+  file outside `docs_dir`, or the configuration file, is newer than a page's output, the page
+  counts as modified: an edit to data rebuilds every page, as a full build would, and no page is
+  left showing what the data said before.
+- **The search index.** Material's search plugin keeps the entries of pages a dirty build did
+  not render, but drops them all when the home page (location "") is the page rebuilt, and
+  mkdocs-static-i18n replaces them with the entries of the pages it rendered. After the
+  languages' indexes are merged, the entries of every page not rendered by this build are put
+  back from the previous build's index, in their place.
+- **Polling.** MkDocs' server looks for changed files every 0.5 s, as long as a dirty rebuild
+  takes; it looks every `POLL_SECONDS` instead (a few hundred `stat` calls each time).
+- **Strict mode.** MkDocs warns that a dirty build is being performed, and in strict mode that
+  warning aborts the build. The reader asked for a dirty build, so the warning is logged as
+  information instead; every other warning still aborts.
+
+What a dirty build still leaves stale is what MkDocs documents: a page that is not rebuilt keeps
+the navigation of the previous build (this site's titles come from `nav:`, not from the pages).
+`mkdocs build` and the tests never build dirty, and this hook changes nothing for them.
+
+Generic: it knows nothing of the site's content.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from pathlib import Path
+
+from mkdocs.plugins import event_priority
+from watchdog.observers.polling import PollingObserver
+
+_dirty = False
+_depth = 0              # builds in progress: mkdocs-static-i18n builds each further language inside the first
+_rendered: set[str] = set()   # the URLs of the pages rendered by the build in progress
+_previous_index: dict | None = None
+POLL_SECONDS = 0.15
+
+
+class _DirtyWarningAsInfo(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        if _dirty and record.levelno == logging.WARNING and "'dirty' build" in record.getMessage():
+            record.levelno, record.levelname = logging.INFO, "INFO"
+        return True
+
+
+_FILTER = _DirtyWarningAsInfo()
+
+
+def on_startup(command: str, dirty: bool, **_) -> None:
+    global _dirty
+    _dirty = dirty
+    logger = logging.getLogger("mkdocs.commands.build")
+    if _FILTER not in logger.filters:
+        logger.addFilter(_FILTER)
+
+
+def on_serve(server, config, **_):
+    """Swap the server's file observer for a faster-polling one before it starts; the two paths
+    MkDocs watched already (the docs folder and the configuration file) move to the new one."""
+    if not _dirty:
+        return server
+    watched = [p for p in (config.docs_dir, config.config_file_path) if p]
+    for path in watched:
+        server.unwatch(path)
+    server.observer = PollingObserver(timeout=POLL_SECONDS)
+    for path in watched:
+        server.watch(path)
+    return server
+
+
+def newest_outside_docs(config) -> float:
+    """The newest modification time of the configuration file and of every file under the
+    watched paths that lie outside `docs_dir` (0 when there is none)."""
+    docs = Path(config.docs_dir).resolve()
+    paths = [Path(p) for p in config.watch] + [Path(d) for d in config.theme.dirs if "site-packages" not in d]
+    newest = os.path.getmtime(config.config_file_path) if config.config_file_path else 0.0
+    for path in paths:
+        path = path.resolve()
+        if path == docs or docs in path.parents or not path.exists():
+            continue
+        if path.is_file():
+            newest = max(newest, path.stat().st_mtime)
+            continue
+        for folder, subfolders, names in os.walk(path):
+            subfolders[:] = [s for s in subfolders if s != "__pycache__" and not s.startswith(".")]
+            for name in names:
+                newest = max(newest, os.path.getmtime(os.path.join(folder, name)))
+    return newest
+
+
+@event_priority(-110)  # after mkdocs-static-i18n (-100) has made each language's files
+def on_files(files, config, **_):
+    if not _dirty:
+        return files
+    newest = newest_outside_docs(config)
+    for file in files.documentation_pages():
+        dest = file.abs_dest_path
+        if not os.path.isfile(dest) or os.path.getmtime(dest) < newest:
+            file.is_modified = lambda: True  # (an instance attribute: this file only)
+    return files
+
+
+def on_pre_build(**_) -> None:
+    global _depth
+    _depth += 1
+
+
+def on_page_content(html: str, page, **_) -> str:
+    _rendered.add(page.url)
+    return html
+
+
+def _page_of(entry: dict) -> str:
+    return entry["location"].split("#")[0]
+
+
+@event_priority(-150)  # after mkdocs-static-i18n (-100) merges the languages' indexes, before hooks/search.py splits them
+def on_post_build(config, **_) -> None:
+    global _depth, _previous_index
+    _depth -= 1
+    if _depth:  # a build within a build: the outermost one writes the final index
+        return
+    path = Path(config.site_dir) / "search" / "search_index.json"
+    if not path.exists():
+        return
+    index = json.loads(path.read_text(encoding="utf-8"))
+    if _dirty and _previous_index is not None:
+        fresh: dict[str, list] = {}
+        for entry in index["docs"]:
+            if _page_of(entry) in _rendered:
+                fresh.setdefault(_page_of(entry), []).append(entry)
+        docs, placed = [], set()
+        for entry in _previous_index["docs"]:
+            page = _page_of(entry)
+            if page not in _rendered:
+                docs.append(entry)
+            elif page not in placed:
+                docs += fresh.get(page, [])
+                placed.add(page)
+        docs += [entry for page, entries in fresh.items() if page not in placed for entry in entries]
+        index["docs"] = docs
+        path.write_text(json.dumps(index, separators=(",", ":")), encoding="utf-8")
+    _previous_index = index
+    _rendered.clear()
