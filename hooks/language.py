@@ -13,17 +13,20 @@ the theme's own pages. After it has configured a language's build (`on_config`, 
   as its `language` option (mkdocstrings reads its options when a page first needs it).
 - **The 404 page**: every language's build writes `404.html` at the site's root, so the last one
   built won. Each language's 404 page is kept (`on_post_template`) and written to that
-  language's root (`/404.html`, `/zh/404.html`) once all are built. GitHub Pages serves the default
-  language's `/404.html` for every missing path; overrides/404.html lets it lead to every language.
+  language's root (`/404.html`, `/zh/404.html`) once all are built, its header's language switch
+  leading to each language's home page. GitHub Pages serves the default language's `/404.html`
+  for every missing path; overrides/404.html lets it lead to every language.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from mkdocs.plugins import event_priority
 
+_SWITCH_LINK = re.compile(r'<a href="([^"]*)" hreflang="([^"]*)"(?=[^>]*class="md-select__link")')
 _not_found: dict[str, str] = {}  # language → its rendered 404 page
 
 
@@ -69,6 +72,10 @@ def on_template_context(context, template_name: str, config, **_):
 
 def on_post_template(output: str, template_name: str, config, **_) -> str:
     if template_name == "404.html":
+        # the header's language switch: mkdocs-static-i18n leaves it at the last page it built
+        root = urlsplit(config.site_url or "/").path.rstrip("/")
+        homes = {lang: root + link for lang, link in _links(config).items()}
+        output = _SWITCH_LINK.sub(lambda m: f'<a href="{homes.get(m[2], m[1])}" hreflang="{m[2]}"', output)
         _not_found[_language(config)] = output
     return output
 

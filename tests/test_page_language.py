@@ -67,6 +67,10 @@ def test_each_language_has_its_404_page_and_the_default_one_leads_to_every_home(
         assert homes == {"en": site_path, "zh": site_path + "zh/"}, homes
         heading = re.search(r"<h1[^>]*>(.*?)</h1>", article).group(1)
         assert bool(CHINESE.search(heading)) == (own == "zh"), heading
+        # the header's language switch too (it pointed at the last page built, issue 14)
+        switch = dict((lang, href) for href, lang in
+                      re.findall(r'<a href="([^"]+)" hreflang="([^"]+)"[^>]*class="md-select__link"', page))
+        assert switch == {"en": site_path, "zh": site_path + "zh/"}, (own, switch)
 
 
 # --- the API reference ------------------------------------------------------------------------------
