@@ -114,7 +114,8 @@ def on_pre_build(**_) -> None:
 
 
 def on_page_content(html: str, page, **_) -> str:
-    _rendered.add(page.url)
+    if _dirty:
+        _rendered.add(page.url)
     return html
 
 
@@ -122,31 +123,30 @@ def _page_of(entry: dict) -> str:
     return entry["location"].split("#")[0]
 
 
+def merged(previous: list[dict], current: list[dict], rendered: set[str]) -> list[dict]:
+    """The entries of `previous`, each rendered page's replaced in place by its entries in
+    `current`; rendered pages new since `previous` come last."""
+    fresh: dict[str, list] = {}
+    for entry in current:
+        if _page_of(entry) in rendered:
+            fresh.setdefault(_page_of(entry), []).append(entry)
+    docs = []
+    for entry in previous:
+        page = _page_of(entry)
+        docs += [entry] if page not in rendered else fresh.pop(page, [])
+    return docs + [entry for entries in fresh.values() for entry in entries]
+
+
 @event_priority(-150)  # after mkdocs-static-i18n (-100) merges the languages' indexes, before hooks/search.py splits them
 def on_post_build(config, **_) -> None:
     global _depth, _previous_index
     _depth -= 1
-    if _depth:  # a build within a build: the outermost one writes the final index
-        return
     path = Path(config.site_dir) / "search" / "search_index.json"
-    if not path.exists():
+    if not _dirty or _depth or not path.exists():  # the outermost build of a dirty run writes the final index
         return
     index = json.loads(path.read_text(encoding="utf-8"))
-    if _dirty and _previous_index is not None:
-        fresh: dict[str, list] = {}
-        for entry in index["docs"]:
-            if _page_of(entry) in _rendered:
-                fresh.setdefault(_page_of(entry), []).append(entry)
-        docs, placed = [], set()
-        for entry in _previous_index["docs"]:
-            page = _page_of(entry)
-            if page not in _rendered:
-                docs.append(entry)
-            elif page not in placed:
-                docs += fresh.get(page, [])
-                placed.add(page)
-        docs += [entry for page, entries in fresh.items() if page not in placed for entry in entries]
-        index["docs"] = docs
+    if _previous_index is not None:
+        index["docs"] = merged(_previous_index["docs"], index["docs"], _rendered)
         path.write_text(json.dumps(index, separators=(",", ":")), encoding="utf-8")
     _previous_index = index
     _rendered.clear()

@@ -59,13 +59,17 @@ def _links(config) -> dict[str, str]:
     return {language.locale: language.link for language in i18n.config.languages if language.build}
 
 
+def _homes(config) -> dict[str, str]:
+    """language → its home page's absolute path (the 404 page is served at any path)."""
+    root = urlsplit(config.site_url or "/").path.rstrip("/")
+    return {lang: root + link for lang, link in _links(config).items()}
+
+
 def on_template_context(context, template_name: str, config, **_):
-    """The 404 page gets `language_homes`: every language's home page, its own language first
-    (absolute: the page is served at any path)."""
+    """The 404 page gets `language_homes`: every language's home page, its own language first."""
     if template_name == "404.html":
-        root = urlsplit(config.site_url or "/").path.rstrip("/")
         here = _language(config)
-        homes = [{"lang": lang, "link": root + link} for lang, link in _links(config).items()]
+        homes = [{"lang": lang, "link": link} for lang, link in _homes(config).items()]
         context["language_homes"] = sorted(homes, key=lambda home: home["lang"] != here)
     return context
 
@@ -73,8 +77,7 @@ def on_template_context(context, template_name: str, config, **_):
 def on_post_template(output: str, template_name: str, config, **_) -> str:
     if template_name == "404.html":
         # the header's language switch: mkdocs-static-i18n leaves it at the last page it built
-        root = urlsplit(config.site_url or "/").path.rstrip("/")
-        homes = {lang: root + link for lang, link in _links(config).items()}
+        homes = _homes(config)
         output = _SWITCH_LINK.sub(lambda m: f'<a href="{homes.get(m[2], m[1])}" hreflang="{m[2]}"', output)
         _not_found[_language(config)] = output
     return output
