@@ -276,8 +276,10 @@ HTML_BUDGET = 10 * 1460 - 400
 # (about 330 bytes compressed), which keep Chinese words whole when a line breaks (issue 14). The
 # Chinese port page (Chinese compresses less) went over with the footer's licences and date on
 # every page, its download links (issue 14) and the native rewrite (issue 13); still inside the
-# first 10 segments.
-LARGER_PAGES = {"rprop/index.html": 16_000, "zh/rprop/index.html": 18_500, "zh/port/index.html": 14_600}
+# first 10 segments. All three rose by 0.4-0.5 KB when the palette toggle's script moved into every
+# page's header (overrides/partials/javascripts/palette.html, issue 14: Material's script restyled the
+# whole page three times after it had loaded; this one sets the palette before the content exists).
+LARGER_PAGES = {"rprop/index.html": 16_400, "zh/rprop/index.html": 18_800, "zh/port/index.html": 15_100}
 
 
 def test_every_page_fits_the_first_round_trip(site):
