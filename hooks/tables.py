@@ -56,12 +56,13 @@ def _table(table: re.Match) -> str:
     if "<table" in inner:
         return table.group(0)
     head, body = _HEAD.search(inner), _BODY.search(inner)
-    if head and body:
+    labelled = bool(head and body)
+    if labelled:
         labels = [_text(cell) for cell in _HEADER_CELL.findall(head.group(1))]
         inner = inner[:body.start(1)] + _label_rows(body.group(1), labels) + inner[body.end(1):]
     if _CLASS.search(attributes):
         return f"<table{attributes}>{inner}</table>"
-    classes = "site-table cards" if head and body else "site-table"
+    classes = "site-table cards" if labelled else "site-table"
     return WRAPPER.format(f'<table class="{classes}"{attributes}>{inner}</table>')
 
 
