@@ -98,6 +98,23 @@ def test_copy_buttons_copy_exactly_the_snippet_files(base_url, chromium, languag
     assert copied_files == set(SNIPPET_PAGES)
 
 
+def test_copy_buttons_appear_when_their_block_comes_into_view(base_url, chromium):
+    """Material's `content.lazy` (mkdocs.yml says why): a block out of view has no button yet."""
+    page = chromium.new_page(viewport={"width": 1280, "height": 800})
+    page.goto(base_url + "port/", wait_until="load")
+    page.wait_for_timeout(500)
+    # the last block that is shown (not in a closed tab) and below the first screen
+    index = page.evaluate("""() => [...document.querySelectorAll('article pre > code')].findLastIndex(
+        code => code.getClientRects().length && code.getBoundingClientRect().top > innerHeight)""")
+    assert index >= 0
+    block = page.locator("article pre > code").nth(index)
+    button = block.locator("xpath=..").locator("button[data-md-type=copy]")
+    assert button.count() == 0
+    block.scroll_into_view_if_needed()
+    button.wait_for(state="attached", timeout=5000)
+    page.close()
+
+
 def test_every_page_fits_a_phone_screen_and_is_photographed(site, base_url, chromium):
     """Desktop and phone screenshots of every page go to test-artifacts/screenshots/ (not
     committed) for a reviewer; at 375 px nothing may overflow horizontally."""
