@@ -416,5 +416,6 @@ def test_js_engine_matches_reference_bit_for_bit(tmp_path):
 
 def test_js_problems_match_reference(tmp_path):
     golden = problems_golden()
-    output = run_node(tmp_path, {"problems": golden}, ["problems: initial", "problems: linear-l1", "problems: rosenbrock"])
+    output = run_node(tmp_path, {"problems": golden}, ["problems: initial", "problems: linear-l1", "problems: rosenbrock",
+                                                        "simulation: the playground's first run"])
     assert re.search(r"^\s*# (\d+) linear-l1 points", output, re.M), output

@@ -121,6 +121,23 @@ def test_controls_are_labelled_and_keyboard_operable(base_url, chromium):
     page.close()
 
 
+def test_an_input_during_the_first_drawing_is_not_overwritten_by_it(base_url, chromium):
+    # The first run goes in slices of a few milliseconds (app.js start()); a clock that advances 5 ms
+    # per reading makes every step a slice of its own, so that the 1000-step run takes seconds and
+    # the reader's input lands in the middle of it. What the input draws must stay.
+    page = chromium.new_page(viewport={"width": 1280, "height": 900})
+    page.add_init_script("let now = 0; window.clockReadings = 0;"
+                         "performance.now = () => { window.clockReadings++; return now += 5; };")
+    page.goto(base_url + "playground/?steps=1000")
+    page.wait_for_function("window.clockReadings > 20", polling=20)  # the first run has begun
+    page.locator("#pg-steps").fill("40")
+    assert page.locator("#pg-root").get_attribute("data-ready") is None  # the first run goes on
+    assert all(p.count(",") == 41 for p in points(page, "pg-loss"))
+    page.wait_for_selector("#pg-root[data-ready=true]", timeout=60_000)
+    assert all(p.count(",") == 41 for p in points(page, "pg-loss"))  # not its 1000 steps
+    assert "steps=40" in page.url
+    page.close()
+
 # --- the texts the playground shows (docs/assets/playground/messages.js, tests/js/playground_texts.mjs)
 
 def playground_strings() -> dict:

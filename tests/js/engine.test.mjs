@@ -8,6 +8,7 @@ import { test } from "node:test";
 
 import { CONVENTIONS, IndexError, SWITCHES, ValueError, make } from "../../docs/assets/playground/rprop.js";
 import { linearL1, rosenbrock } from "../../docs/assets/playground/problems.js";
+import { simulate, simulation } from "../../docs/assets/playground/simulate.js";
 
 const goldenPath = process.env.RPROP_JS_GOLDEN;
 const golden = goldenPath ? JSON.parse(readFileSync(goldenPath, "utf8")) : {};
@@ -255,4 +256,18 @@ test("only float32 parameters", () => {
   assert.throws(() => opt.init({}), ValueError);
   assert.throws(() => make("mindspore").init({w: new Float32Array(0)}), ValueError);
   assert.deepEqual(opt.init({w: new Float32Array(0)}).step, {w: 0});
+});
+
+test("simulation: the playground's first run, one step per slice, ends as simulate() does", () => {
+  const state = {problem: "rosenbrock", steps: 7, seed: 3, t_lr: 0.01, t_etas: "0.5,1.2", t_ss: "1e-6,50",
+                 m_variant: "mindspore", m_lr: 0.1, m_etas: "0.5,1.2", m_ss: "1e-6,50", m_wd: 0};
+  const runs = simulation(state), yielded = [];
+  let next;
+  while (!(next = runs.next()).done) yielded.push(next.value);
+  assert.deepEqual(yielded, [0, 1, 2, 3, 4, 5, 6, 7]);
+  assert.deepEqual(next.value, simulate(state));
+  assert.equal(next.value.runs.torch.loss.length, 8);
+  assert.equal(next.value.runs.mindspore.path.length, 8);
+  const rejected = simulation({...state, m_variant: "mindspore-experimental", m_wd: 0.1});
+  assert.throws(() => rejected.next(), (e) => e.side === "m");
 });

@@ -4,7 +4,7 @@
 // The page imports this module once the window has loaded, so that the page paints before 60 KB of
 // playground code is fetched and run (Lighthouse's first paint on a slow phone, issue 6).
 
-import { median, PROBLEMS, simulate } from "./simulate.js";
+import { median, PROBLEMS, simulate, simulation } from "./simulate.js";
 import { convert, DIRECTIONS } from "./convert.js";
 import { contourPlot, linePlot } from "./plot.js";
 import { say } from "./messages.js";
@@ -129,12 +129,31 @@ function run(state, messages) {
   try {
     return simulate(state);
   } catch (error) {
-    const side = error.side ?? "t", reason = error.id ? t(error.id, error.values) : error.message;
-    const argument = Object.keys(CONTROLS).find((name) => new RegExp(`\\b${name}\\b`).test(error.message));
-    const field = argument ? fieldName(`${side}_${CONTROLS[argument]}`) : {t: "PyTorch", m: "MindSpore"}[side];
-    messages.push(t("rejected", {field, reason: reason.replace(/[.。]$/, "")}));
-    return null;
+    return rejected(error, messages);
   }
+}
+
+// The same in tasks of about `slice` ms each, yielding to the page in between (the first run, while
+// the page loads: no single task holds up a slow phone — Lighthouse's total blocking time, issue 14).
+async function runInSlices(state, messages, slice = 4) {
+  try {
+    const runs = simulation(state);
+    for (let begin = performance.now(); ;) {
+      const next = runs.next();
+      if (next.done) return next.value;
+      if (performance.now() - begin > slice) { await nextTask(); begin = performance.now(); }
+    }
+  } catch (error) {
+    return rejected(error, messages);
+  }
+}
+
+function rejected(error, messages) {
+  const side = error.side ?? "t", reason = error.id ? t(error.id, error.values) : error.message;
+  const argument = Object.keys(CONTROLS).find((name) => new RegExp(`\\b${name}\\b`).test(error.message));
+  const field = argument ? fieldName(`${side}_${CONTROLS[argument]}`) : {t: "PyTorch", m: "MindSpore"}[side];
+  messages.push(t("rejected", {field, reason: reason.replace(/[.。]$/, "")}));
+  return null;
 }
 
 const PLOTS = ["pg-loss", "pg-step-size", "pg-trajectories"];
@@ -142,7 +161,7 @@ let drawn = null;  // the state and result on screen, redrawn when the column ch
 
 // The messages; the plots and the readout of `result`, or none when a setting was rejected (a
 // result of earlier settings would be read as the result of these).
-function render(state, messages, result) {
+function render(state, messages, result, drawPlots = draw) {
   const box = $("pg-messages");
   box.replaceChildren(...messages.map((m) => Object.assign(document.createElement("p"), {textContent: m})));
   box.hidden = messages.length === 0;
@@ -156,28 +175,30 @@ function render(state, messages, result) {
     readout.textContent = t("no-result");
     return;
   }
-  draw(state, result);
+  drawPlots(state, result);
   readout.textContent = `${result.parted === null ? t("never-parted") : t("parted", {step: result.parted})} `
     + t("max-difference", {value: result.maxLossDifference.toPrecision(3)});
 }
 
-function draw(state, result) {
+const draw = (state, result) => { for (const plot of plots(state, result)) plot(); };
+
+// The plots of `result`, one function each.
+function plots(state, result) {
   const { runs } = result, log = state.problem === "rosenbrock";
-  linePlot($("pg-loss"), [
+  return [() => linePlot($("pg-loss"), [
     {label: "PyTorch", values: runs.torch.loss, className: "torch"},
     {label: "MindSpore", values: runs.mindspore.loss, className: "mindspore"},
-  ], {log, xLabel: t("axis-step"), yLabel: t("axis-loss"), marker: result.parted});
-  linePlot($("pg-step-size"), [
+  ], {log, xLabel: t("axis-step"), yLabel: t("axis-loss"), marker: result.parted}),
+  () => linePlot($("pg-step-size"), [
     {label: "PyTorch", values: runs.torch.stepSize, className: "torch"},
     {label: "MindSpore", values: runs.mindspore.stepSize, className: "mindspore"},
-  ], {log: true, xLabel: t("axis-step"), yLabel: t("axis-step-size"), marker: result.parted});
-  if (state.problem === "rosenbrock") {
-    contourPlot($("pg-trajectories"), (x, y) => (1 - x) ** 2 + 100 * (y - x * x) ** 2, [-2, 2, -1, 3],
+  ], {log: true, xLabel: t("axis-step"), yLabel: t("axis-step-size"), marker: result.parted}),
+  ...(state.problem !== "rosenbrock" ? [] : [
+    () => contourPlot($("pg-trajectories"), (x, y) => (1 - x) ** 2 + 100 * (y - x * x) ** 2, [-2, 2, -1, 3],
       [0.3, 1, 3, 10, 30, 100, 300, 1000], [
         {label: "PyTorch", points: runs.torch.path, className: "torch"},
         {label: "MindSpore", points: runs.mindspore.path, className: "mindspore"},
-      ]);
-  }
+      ])])];
 }
 
 // The converter's texts are Markdown with `code` spans (which may quote the reader's input): built
@@ -225,7 +246,10 @@ function settle(messages) {
 // The runs of `state`, unless a control holds a value that settle() rejected (after `before` messages).
 const runUnlessRejected = (state, messages, before) => (messages.length > before ? null : run(state, messages));
 
+let updates = 0;  // how many times update() has run: the first drawing stops when a reader acts
+
 function update(messages = []) {
+  updates++;
   const state = settle(messages);
   render(state, messages, runUnlessRejected(state, messages, 0));
   renderConverter(state);
@@ -259,15 +283,18 @@ async function start() {
     });
   }
   $("pg-reset").addEventListener("click", () => { showControls(DEFAULTS); update(); });
-  // The first drawing is split into tasks of its own (the runs, the plots, the converter), so that
-  // no single task holds up the page while it loads (Lighthouse's total blocking time, issue 6);
-  // later updates run in one go.
+  // The first drawing is split into tasks of its own (slices of the runs, each plot, the converter),
+  // so that no single task holds up the page while it loads (Lighthouse's total blocking time,
+  // issues 6 and 14); later updates run in one go. A reader's input meanwhile draws everything.
   await nextTask();
-  const before = messages.length, first = settle(messages), result = runUnlessRejected(first, messages, before);
-  await nextTask();
-  render(first, messages, result);
-  await nextTask();
-  renderConverter(first);
+  const before = messages.length, first = settle(messages);
+  const result = messages.length > before ? null : await runInSlices(first, messages);
+  for (const drawing of [() => render(first, messages, result, () => {}),
+                         ...(result ? plots(first, result) : []), () => renderConverter(first)]) {
+    if (updates > 0) break;
+    drawing();
+    await nextTask();
+  }
   root.dataset.ready = "true";
   // The plots are drawn at the column's width in pixels (plot.js): draw them again when it changes.
   let width = root.clientWidth;

@@ -66,7 +66,10 @@ function sameBits(a, b) {
   return true;
 }
 
-export function simulate(state) {
+// The runs of `state`: a generator that yields after each step, so that a caller can spread the
+// work over several tasks (app.js does for the first run, while the page loads); its return value
+// is simulate()'s result.
+export function* simulation(state) {
   const problem = PROBLEMS[state.problem], opts = optimizers(state), sides = Object.keys(opts);
   const current = {}, runs = {};
   for (const side of sides) {
@@ -86,8 +89,17 @@ export function simulate(state) {
       [now.params, now.optState] = opts[side].step(now.params, grads, now.optState);
       run.stepSize.push(median(Object.values(now.optState.stepSize)));
     }
+    yield t;
   }
   let maxLossDifference = 0;
   runs.torch.loss.forEach((l, t) => { maxLossDifference = Math.max(maxLossDifference, Math.abs(l - runs.mindspore.loss[t])); });
   return {runs, parted, maxLossDifference};
+}
+
+export function simulate(state) {  // in one go
+  const runs = simulation(state);
+  for (;;) {
+    const next = runs.next();
+    if (next.done) return next.value;
+  }
 }
