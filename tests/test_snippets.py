@@ -452,23 +452,26 @@ def test_native_losses_differ_between_settings_within_the_bound(e2e, fresh_run):
 
 
 @pytest.mark.claim("port.gradients-differ")
-def test_native_gradients_differ_by_an_ulp_or_two_from_the_first_step(e2e, fresh_run):
+def test_native_gradients_differ_by_rounding_from_the_first_step(fresh_run):
     """The two native runs (fresh, here) start from the same weights and step identically until
     their gradient signs part; before that, their gradients already differ — at step 1 — in some
-    components, by at most 2 ulps each (a rounding-noise component, |g| <= gradient_crumb, aside)."""
+    components, each by at most 2 ulps of that step's largest component (the scale of the sums that
+    round differently). Measured against a component's own size the difference can be far larger
+    where the sum cancels: on an AMD EPYC, 37 ulps of a component of 1.8e-3 at step 16, 0.54 ulp
+    of that step's largest (0.115); the recording machine (Intel, AVX-512) stayed within 2 ulps of
+    each component."""
     oracles.require("torch")
     oracles.mindspore()
     torch_run, ms_run = (fresh_run(snippet) for snippet in record_e2e.FRAMEWORKS.values())
     part = _first_sign_difference(torch_run["grad_signs"], ms_run["grad_signs"])
     assert part is not None and part > 1, part
-    crumb = e2e["portability"]["gradient_crumb"]
     for step in range(part - 1):
-        ulps = [record_e2e.float32_ulps(a, b)
-                for a, b in zip(torch_run["grads"][step], ms_run["grads"][step], strict=True)
-                if max(abs(a), abs(b)) > crumb]
-        assert max(ulps) <= 2, (step + 1, ulps)
+        grads = torch_run["grads"][step], ms_run["grads"][step]
+        ulp = float(np.spacing(np.float32(max(abs(g) for g in grads[0]))))
+        differences = [abs(a - b) / ulp for a, b in zip(*grads, strict=True)]
+        assert max(differences) <= 2, (step + 1, differences)
         if step == 0:
-            assert 0 < max(ulps), "the first step's gradients are bit-identical here"
+            assert 0 < max(differences), "the first step's gradients are bit-identical here"
 
 
 @pytest.mark.claim("port.first-opposite-sign")
