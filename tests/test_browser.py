@@ -35,6 +35,35 @@ def test_every_page_loads_without_errors_or_foreign_requests(site, base_url, chr
     assert not problems, "\n".join(problems)
 
 
+
+# Set before any page script: when Material's script reads its configuration (its first act), note
+# whether the document was still being parsed.
+RECORD_THEME_START = """
+const parse = JSON.parse;
+JSON.parse = function (text, ...rest) {
+  const config = document.getElementById("__config");
+  if (config && text === config.textContent && !("themeStartedWhile" in window)) {
+    window.themeStartedWhile = document.readyState;
+  }
+  return parse.call(this, text, ...rest);
+};
+"""
+
+
+def test_the_theme_script_starts_once_the_page_is_parsed(site, base_url, chromium):
+    # hooks/defer_scripts.py: run inside the parser's last task, Material's script forced the
+    # layout of the whole page there (the long pages' largest blocking task).
+    started = {}
+    for path in [*page_paths(site), "404.html", "zh/404.html"]:
+        page = chromium.new_page()
+        page.add_init_script(RECORD_THEME_START)
+        page.goto(base_url + path)
+        page.wait_for_load_state("load")
+        started[path] = page.evaluate("window.themeStartedWhile")
+        page.close()
+    assert set(started.values()) == {"interactive"}, started
+
+
 def test_language_switch_keeps_the_page_and_the_anchor(base_url, chromium):
     page = chromium.new_page()
     page.goto(base_url + "rprop/#row-step-sizes")
