@@ -108,18 +108,16 @@ def _weight_problems(pairs, to_mindspore):
     return problems
 
 
-def transfer_to_mindspore(torch_model, torch_optimizer, mindspore_net, mindspore_optimizer, names=None,
-                          *, set_lr=True):
-    """Set every weight, buffer and the whole optimizer state of the MindSpore side from torch's.
-    `set_lr=False` leaves MindSpore's learning rates as built (port_check uses it)."""
+def transfer_to_mindspore(torch_model, torch_optimizer, mindspore_net, mindspore_optimizer, names=None):
+    """Set every weight, buffer and the whole optimizer state of the MindSpore side from torch's."""
     import mindspore as ms
     names = check_names(names, torch_model, mindspore_net)
     pairs = _pairs(torch_model, mindspore_net, names)
     problems = _weight_problems(pairs, True)
     plan = []
     if torch_optimizer is not None:
-        plan, more = _plan_for_mindspore(pairs, torch_optimizer, mindspore_optimizer, set_lr)
-        problems += more
+        plan, more, differences = _plan_for_mindspore(pairs, torch_optimizer, mindspore_optimizer, True)
+        problems += more + _messages(differences)
     refuse(problems, "transfer_to_mindspore: nothing was written:", "transfer_to_mindspore：未写入任何内容：")
     for entry, tensor, param in pairs:
         if param is not None:
@@ -181,15 +179,20 @@ def difference_message(key, name, setting, ours, theirs, row):
 
 
 def _plan_for_mindspore(pairs, torch_optimizer, mindspore_optimizer, set_lr):
-    """[(MindSpore Parameter, array to write)] for the optimizer, and the problems."""
+    """[(MindSpore Parameter, array to write)] for the optimizer, the problems that forbid it, and
+    the settings that differ from torch's ({key, name, setting, torch, mindspore, row}). With
+    set_lr=False MindSpore's learning rates stay as built and a different one is a difference."""
     tv, mv, rows = _matched(pairs, torch_optimizer, mindspore_optimizer)
-    table, problems, plan, lrs = tv.table, [], [], {}
+    table, problems, differences, plan, lrs = tv.table, [], [], [], {}
     counter = max((int(float(s.state[table["counter"]["torch"]])) for s in tv.slots.values() if s.state),
                   default=0)
     for entry, tslot, mslot in rows:
-        for setting, ours, theirs in settings_differences(entry, tslot, mslot, table):
-            problems.append(difference_message(entry["key"], mslot.key if mslot else "-", setting, ours,
-                                               theirs, table["rows"][setting]))
+        found = settings_differences(entry, tslot, mslot, table)
+        if tslot and mslot and not set_lr and np.float32(tslot.lr) != np.float32(mslot.lr):
+            found.append(("lr", tslot.lr, mslot.lr))
+        differences += [{"key": entry["key"], "name": mslot.key if mslot else None, "setting": s,
+                         "torch": ours, "mindspore": theirs, "row": table["rows"][s]}
+                        for s, ours, theirs in found]
         if mslot is None:
             continue
         lr = tslot.lr if tslot else mslot.lr
@@ -210,7 +213,12 @@ def _plan_for_mindspore(pairs, torch_optimizer, mindspore_optimizer, set_lr):
         else:
             plan.append((holder, np.array(values.pop(), np.float32)))
     plan.append((mv.counter, np.full(mv.counter_shape, counter, np.int32)))
-    return plan, problems
+    return plan, problems, differences
+
+
+def _messages(differences):
+    return [difference_message(d["key"], d["name"] or "-", d["setting"], d["torch"], d["mindspore"], d["row"])
+            for d in differences]
 
 
 def transfer_to_torch(mindspore_net, mindspore_optimizer, torch_model, torch_optimizer, names=None):

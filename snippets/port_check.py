@@ -1,0 +1,192 @@
+"""Check a port: replay a recorded torch run's gradients in MindSpore, find the first difference
+and the row of the mapping table that explains it; tell a port bug from rounding in gradients.
+
+    from port_check import record, check_port, compare_gradients
+    recording = record(torch_model, torch_optimizer)     # port_record.py: two lines in your loop
+    report = check_port(recording, mindspore_net, make_optimizer, names=None)
+    print(report)               # report.zh in Chinese; report.first_difference is None when identical
+    gradients = compare_gradients(recording, step, mindspore_grads, names)
+
+check_port sets the net's weights and buffers and the optimizer's state to the recording's start
+(through port_transfer's checks: nothing is written if they fail), builds your optimizer with
+`make_optimizer(mindspore_net)`, keeps the learning rates you built it with, and feeds it torch's
+gradients (zeros for a parameter torch had none for: MindSpore has no "skip"). Every setting that
+differs from torch's is reported with its row, even where the recorded steps happen to agree.
+"""
+import numpy as np
+
+from port_names import PortError, describe_mindspore, refuse
+from port_record import Recording, record, recorded_view  # noqa: F401  (record: re-exported)
+from port_transfer import _layout, _messages, _plan_for_mindspore, _weight_problems, check_names
+
+SITE = "https://rprop-migration.github.io/rprop-reference/"
+PAGE = "rprop/"      # the optimizer's page, where each row has the anchor #row-ID
+
+
+def row_link(row, zh=False):
+    return f"{SITE}{'zh/' if zh else ''}{PAGE}#row-{row}"
+
+
+class Report:
+    """What check_port found: `first_difference` (None, or a dict: step, torch_key, mindspore_name,
+    element, torch, mindspore, row, link), `differences` (settings that differ from torch's, each
+    with its row) and `steps` (how many steps were replayed)."""
+
+    def __init__(self, steps, first_difference, differences):
+        self.steps, self.first_difference, self.differences = steps, first_difference, differences
+        self.en, self.zh = self._text(False), self._text(True)
+
+    def __str__(self):
+        return self.en
+
+    def _text(self, zh):
+        lines = []
+        d = self.first_difference
+        if d is None:
+            lines.append(f"所有 {self.steps} 步均与 torch 逐位一致。" if zh else
+                         f"All {self.steps} steps are bit-identical to torch's.")
+        else:
+            where = f"{d['torch_key']} / {d['mindspore_name']}[{', '.join(map(str, d['element']))}]"
+            lines.append(f"第 {d['step']} 步首次出现差异：{where}，torch 为 {d['torch']!r}，MindSpore 为 "
+                         f"{d['mindspore']!r}。" if zh else f"First difference at step {d['step']}: {where}, "
+                         f"torch {d['torch']!r}, MindSpore {d['mindspore']!r}.")
+            if d["row"]:
+                lines.append(f"原因见对照表 '{d['row']}' 行：{row_link(d['row'], True)}" if zh else
+                             f"Explained by the row '{d['row']}': {row_link(d['row'])}")
+            else:
+                lines.append("没有哪项设置能解释它：请用 compare_gradients 比较梯度。" if zh else
+                             "No setting explains it: compare the gradients with compare_gradients.")
+        for difference in self.differences:
+            en, cn = _messages([difference])[0]
+            lines.append(("- " + cn + " " + row_link(difference["row"], True)) if zh else
+                         ("- " + en + " " + row_link(difference["row"])))
+        return "\n".join(lines)
+
+
+def _bits(array):
+    return array.view(f"u{array.dtype.itemsize}") if array.dtype.kind == "f" else array
+
+
+def check_port(recording, mindspore_net, make_optimizer, names=None):
+    """Replay `recording` (a Recording, or a folder path) on `mindspore_net` with the optimizer
+    `make_optimizer(mindspore_net)` returns; a Report (see the module's docstring)."""
+    import mindspore as ms
+    if not isinstance(recording, Recording):
+        recording = Recording.load(recording)
+    names = check_names(names, recording, mindspore_net)
+    by_name = {name: p for name, p, _ in describe_mindspore(mindspore_net)[0].values()}
+    entries = {e["key"]: e for e in recording.torch_layers}
+    pairs = [(e, recording.start[f"weight/{e['key']}"], by_name.get(names[e["key"]]))
+             for e in recording.torch_layers]
+    optimizer = make_optimizer(mindspore_net)
+    plan, problems, differences = _plan_for_mindspore(pairs, recorded_view(recording), optimizer, False)
+    refuse(_weight_problems(pairs, True) + problems, "check_port: cannot start the replay (nothing was "
+           "written):", "check_port：无法开始回放（未写入任何内容）：")
+    for entry, array, param in pairs:
+        if param is not None:
+            param.set_data(ms.Tensor(np.array(_layout(entry, array), copy=True)))
+    for target, value in plan:
+        target.set_data(ms.Tensor(value))
+    keys = {}
+    for key, name in names.items():
+        if name is not None:
+            keys.setdefault(name, key)
+    order = [(p, keys[p.name]) for p in optimizer.parameters]
+    missing = set()
+    for step in range(1, len(recording) + 1):
+        grads, after = recording.step(step)
+        feed = []
+        for param, key in order:
+            grad = grads.get(key)
+            if grad is None:
+                missing.add(key) if key in grads else None
+                feed.append(ms.Tensor(np.zeros(param.shape, np.dtype(str(param.dtype).lower()))))
+            else:
+                feed.append(ms.Tensor(np.array(_layout(entries[key], grad), copy=True)))
+        optimizer(tuple(feed))
+        for param, key in order:
+            expected = after.get(key, recording.start[f"weight/{key}"])
+            ours = _layout(entries[key], param.asnumpy(), back=True)
+            if ours.tobytes() != expected.tobytes():
+                return Report(step, _first(step, key, param.name, ours, expected,
+                                           _row(key, differences, missing)), differences)
+    return Report(len(recording), None, differences)
+
+
+def _first(step, key, name, ours, expected, row):
+    flat = int(np.flatnonzero(_bits(ours).ravel() != _bits(expected).ravel())[0])
+    element = tuple(int(i) for i in np.unravel_index(flat, expected.shape)) if expected.shape else ()
+    return {"step": step, "torch_key": key, "mindspore_name": name, "element": element,
+            "torch": expected.ravel()[flat].item(), "mindspore": ours.ravel()[flat].item(),
+            "row": row, "link": row_link(row) if row else None}
+
+
+def _row(key, differences, missing):
+    """The mapping-table row that explains a difference in `key`: its own setting first, then a
+    setting of any parameter, then a gradient torch did not have."""
+    own = [d["row"] for d in differences if d["key"] == key]
+    if own:
+        return own[0]
+    if differences:
+        return differences[0]["row"]
+    return "no-gradient" if key in missing else None
+
+
+def compare_gradients(recording, step, mindspore_grads, names, *, rounding_ulps=4):
+    """How far the gradients your MindSpore net computed for recorded step `step` ({MindSpore name:
+    Tensor or array}) are from torch's, in the site's measure: ulps of the step's largest gradient
+    component. `within_rounding` is True when no component is further than `rounding_ulps` and no
+    sign differs (Rprop reads only signs). `names` is a map_names dict."""
+    if not isinstance(names, dict):
+        raise PortError("names must be a map_names dict (torch key -> MindSpore name)",
+                        "names 必须是 map_names 返回的字典（torch 键 -> MindSpore 参数名）")
+    torch_grads, _ = recording.step(step)
+    entries = {e["key"]: e for e in recording.torch_layers}
+    present = {k: g for k, g in torch_grads.items() if g is not None}
+    scale = max((float(np.max(np.abs(g))) for g in present.values() if g.size), default=0.0)
+    ulp = float(np.spacing(np.float32(scale))) if scale else float(np.finfo(np.float32).tiny)
+    rows, problems = [], []
+    for key, grad in present.items():
+        name = names.get(key)
+        if name not in mindspore_grads:
+            problems.append((f"no MindSpore gradient for {key} ({name})", f"缺少 {key}（{name}）的 MindSpore 梯度"))
+            continue
+        value = mindspore_grads[name]
+        ours = _layout(entries[key], np.asarray(value.asnumpy() if hasattr(value, "asnumpy") else value),
+                       back=True)
+        if ours.shape != grad.shape:
+            problems.append((f"{name}: shape {ours.shape}, torch's {key} is {grad.shape}",
+                             f"{name}：形状为 {ours.shape}，而 torch 的 {key} 为 {grad.shape}"))
+            continue
+        gap = np.abs(ours.astype(np.float64) - grad.astype(np.float64))
+        flat = int(np.argmax(gap)) if gap.size else 0
+        rows.append({"torch_key": key, "mindspore_name": name, "max_ulps": float(gap.max(initial=0) / ulp),
+                     "element": tuple(int(i) for i in np.unravel_index(flat, grad.shape)) if grad.shape else (),
+                     "signs_differ": int(np.count_nonzero(np.sign(ours) != np.sign(grad)))})
+    refuse(problems, "compare_gradients:", "compare_gradients：")
+    return GradientReport(step, scale, rows, rounding_ulps)
+
+
+class GradientReport:
+    """Per parameter: `max_ulps` (of the step's largest torch component, `scale`), the element
+    where it is largest and how many signs differ; `within_rounding` and `worst`."""
+
+    def __init__(self, step, scale, rows, rounding_ulps):
+        self.step, self.scale, self.rows = step, scale, sorted(rows, key=lambda r: -r["max_ulps"])
+        self.worst = self.rows[0] if self.rows else None
+        self.within_rounding = all(r["max_ulps"] <= rounding_ulps and not r["signs_differ"] for r in rows)
+        w = self.worst or {"torch_key": "-", "mindspore_name": "-", "max_ulps": 0.0, "element": (),
+                           "signs_differ": 0}
+        signs = sum(r["signs_differ"] for r in rows)
+        self.en = (f"Step {step}: largest gap {w['max_ulps']:.3g} ulps of the step's largest component "
+                   f"({scale:.3g}) at {w['torch_key']}{list(w['element'])}; {signs} signs differ. "
+                   + ("Within rounding." if self.within_rounding else
+                      f"More than rounding ({rounding_ulps} ulps) or a sign differs: look at "
+                      f"{w['mindspore_name']} in your port."))
+        self.zh = (f"第 {step} 步：最大差距为该步最大分量（{scale:.3g}）的 {w['max_ulps']:.3g} ulp，位于 "
+                   f"{w['torch_key']}{list(w['element'])}；{signs} 个分量符号不同。"
+                   + ("在舍入误差范围内。" if self.within_rounding else
+                      f"超出舍入误差（{rounding_ulps} ulp）或有符号不同：请检查移植代码中的 {w['mindspore_name']}。"))
+
+    def __str__(self):
+        return self.en

@@ -1,0 +1,168 @@
+"""Record a torch training run for port_check.py.
+
+    recording = record(torch_model, torch_optimizer, path=None)   # before the loop ...
+    recording.close()                                              # ... and after it
+
+`record` hooks into the optimizer's step: it keeps, per step, the gradients the optimizer read (a
+parameter without one is marked missing: torch skips it, MindSpore would be fed zeros) and the
+weights after the step, plus, at the first step, every weight and buffer and the optimizer state
+(so a recording may start in the middle of a run). With `path` it writes a folder as it goes
+(meta.json, start.npz, step-NNNNNN.npz; a background thread does the writing), else it keeps the
+steps in memory (`.save(path)` writes them); `Recording.load(path)` reads one back. It also keeps
+each key's module path, layer type and settings, so map_names can match a net against it.
+"""
+import json
+import os
+import queue
+import threading
+
+import numpy as np
+
+from port_names import PortError
+from port_optimizers import OPTIMIZERS, Slot, View
+
+
+class Recording:
+    """A recorded torch run: `torch_layers`, `groups`, `start` and `steps` (see record)."""
+
+    def __init__(self, meta, start, steps, folder=None):
+        self.meta, self.start, self._steps, self.folder = meta, start, steps, folder
+        self.torch_layers = meta["torch_layers"]
+        self._queue = self._thread = None
+        self._hooks = []
+
+    def __len__(self):
+        return self.meta["steps"]
+
+    def step(self, number):
+        """(gradients, weights after) of step `number` (1 = the first recorded step)."""
+        if not 1 <= number <= len(self):
+            raise PortError(f"step {number}: the recording has steps 1 to {len(self)}",
+                            f"第 {number} 步：该录制只有第 1 到第 {len(self)} 步")
+        if self.folder is None:
+            return self._steps[number - 1]
+        with np.load(os.path.join(self.folder, f"step-{number:06d}.npz")) as data:
+            grads = {k[5:]: data[k] for k in data.files if k.startswith("grad/")}
+            grads.update({k[8:]: None for k in data.files if k.startswith("missing/")})
+            return grads, {k[6:]: data[k] for k in data.files if k.startswith("after/")}
+
+    def close(self):
+        """Stop recording (remove the hooks) and finish writing."""
+        for hook in self._hooks:
+            hook.remove()
+        self._hooks = []
+        if self._thread is not None:
+            self._queue.put(None)
+            self._thread.join()
+            self._thread = None
+            self._write_meta(self.folder)
+
+    def save(self, path):
+        """Write the recording as a folder that Recording.load reads."""
+        os.makedirs(path, exist_ok=True)
+        np.savez(os.path.join(path, "start.npz"), **self.start)
+        for number in range(1, len(self) + 1):
+            _save_step(path, number, *self.step(number))
+        self._write_meta(path)
+
+    def _write_meta(self, path):
+        with open(os.path.join(path, "meta.json"), "w", encoding="utf-8") as f:
+            json.dump(self.meta, f, indent=1)
+
+    @classmethod
+    def load(cls, path):
+        with open(os.path.join(path, "meta.json"), encoding="utf-8") as f:
+            meta = json.load(f)
+        with np.load(os.path.join(path, "start.npz")) as data:
+            start = {k: data[k] for k in data.files}
+        return cls(meta, start, None, path)
+
+
+def _save_step(folder, number, grads, after):
+    arrays = {f"grad/{k}": v for k, v in grads.items() if v is not None}
+    arrays.update({f"missing/{k}": np.zeros(0, np.int8) for k, v in grads.items() if v is None})
+    arrays.update({f"after/{k}": v for k, v in after.items()})
+    np.savez(os.path.join(folder, f"step-{number:06d}.npz"), **arrays)
+
+
+def _writer(recording):
+    while True:
+        item = recording._queue.get()
+        if item is None:
+            return
+        _save_step(recording.folder, *item)
+
+
+def record(torch_model, torch_optimizer, path=None):
+    """Start recording `torch_optimizer`'s steps on `torch_model` (see the module's docstring)."""
+    from port_names import describe_torch
+    kind = type(torch_optimizer).__name__
+    if kind not in OPTIMIZERS:
+        raise PortError(f"torch optimizer {kind} is not supported: these tools know {sorted(OPTIMIZERS)}",
+                        f"不支持 torch 优化器 {kind}：这些工具支持 {sorted(OPTIMIZERS)}")
+    layers = describe_torch(torch_model)
+    tensors = torch_model.state_dict(keep_vars=True)
+    keys = {}
+    for entry in layers:
+        keys.setdefault(id(tensors[entry["key"]]), entry["key"])
+    held = [(keys[id(p)], p) for g in torch_optimizer.param_groups for p in g["params"] if id(p) in keys]
+    if len(held) != sum(len(g["params"]) for g in torch_optimizer.param_groups):
+        raise PortError("the optimizer holds tensors that are not in the model's state_dict: record the "
+                        "model the optimizer trains", "优化器持有的张量不在该模型的 state_dict 中：请录制该优化器所训练的模型")
+    for entry in layers:
+        entry.pop("tensor_id", None)
+    meta = {"optimizer": kind, "torch_layers": layers, "steps": 0, "groups": []}
+    rec = Recording(meta, {}, [], path)
+    if path is not None:
+        os.makedirs(path, exist_ok=True)
+        rec._queue, rec._thread = queue.Queue(maxsize=2), threading.Thread(target=_writer, args=(rec,))
+        rec._thread.start()
+    pending = {}
+
+    def before(optimizer, args, kwargs):
+        if meta["steps"] == 0:
+            _record_start(rec, torch_model, optimizer, keys, path)
+        pending["grads"] = {k: None if p.grad is None else p.grad.detach().cpu().numpy().copy()
+                            for k, p in held}
+
+    def after(optimizer, args, kwargs):
+        meta["steps"] += 1
+        weights = {k: p.detach().cpu().numpy().copy() for k, p in held}
+        if path is None:
+            rec._steps.append((pending.pop("grads"), weights))
+        else:
+            rec._queue.put((meta["steps"], pending.pop("grads"), weights))
+
+    rec._hooks = [torch_optimizer.register_step_pre_hook(before),
+                  torch_optimizer.register_step_post_hook(after)]
+    return rec
+
+
+def _record_start(rec, torch_model, optimizer, keys, path):
+    for key, tensor in torch_model.state_dict().items():
+        rec.start[f"weight/{key}"] = tensor.detach().cpu().numpy().copy()
+    for group in optimizer.param_groups:
+        rec.meta["groups"].append({
+            "keys": [keys[id(p)] for p in group["params"]],
+            "trained": [bool(p.requires_grad) for p in group["params"]],
+            "lr": float(group["lr"]), "etas": [float(v) for v in group["etas"]],
+            "step_sizes": [float(v) for v in group["step_sizes"]],
+            "maximize": bool(group.get("maximize", False))})
+        for p in group["params"]:
+            for name, value in optimizer.state.get(p, {}).items():
+                rec.start[f"state/{keys[id(p)]}/{name}"] = value.detach().cpu().numpy().copy()
+    if path is not None:
+        np.savez(os.path.join(path, "start.npz"), **rec.start)
+
+
+def recorded_view(rec):
+    """The torch optimizer at the recording's start, as port_transfer reads a live one."""
+    table = OPTIMIZERS[rec.meta["optimizer"]]
+    slots = {}
+    for group in rec.meta["groups"]:
+        fixed = {"etas": tuple(group["etas"]), "step_sizes": tuple(group["step_sizes"]),
+                 "maximize": group["maximize"], "weight_decay": 0.0}
+        for key, trained in zip(group["keys"], group["trained"]):
+            state = {s.split("/")[-1]: v for s, v in rec.start.items() if s.startswith(f"state/{key}/")}
+            slots[key] = Slot(key=key, trained=trained, lr=group["lr"], fixed=fixed, state=state)
+    return View(f"torch.optim.{rec.meta['optimizer']}", table, slots)
