@@ -7,9 +7,14 @@ the same float32 weights), and both optimizers get the same recorded gradients f
 
 - `identical: true`: parameters, step sizes and stored gradients are bit-identical at every step;
 - `identical: false`: the parameters do differ, and applying the caveat's work-around (negated
-  gradients for `maximize`, weight decay added to the gradients by name) makes them bit-identical;
+  gradients for `maximize`, weight decay added to the gradients by name, or for parameter groups
+  the `for p in …: p.grad += …` lines the caveat prints, run as they are) makes them bit-identical;
 - `ok: false` with "source-rejects"/"unknown-keyword": the real source framework raises the
   exception the message names; with "syntax": Python's own parser rejects the text too.
+
+Parameter groups: the cases name their parameters `backbone.weight`, `head.bias`, …; `model` and
+`net` offer `.parameters()` / `.named_parameters()` / `.trainable_params()` for the whole model and
+for each part (`model.backbone.parameters()`), giving the very Parameters the optimizer steps.
 
 Without `node` the tests skip, or fail when `RPROP_REQUIRE_ORACLES=1` (as `oracles.require`).
 """
@@ -18,6 +23,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import dataclasses
 import json
 import math
 import re
@@ -62,6 +68,19 @@ class Case:
 
 T2M, T2X, M2T, X2T = ("torch->mindspore", "torch->mindspore-experimental", "mindspore->torch",
                       "mindspore-experimental->torch")
+
+# A model of two parts, for parameter groups.
+PARTS = ("backbone.weight", "backbone.bias", "head.weight", "head.bias")
+
+
+def grouped(call: str, first: str = "", second: str = "", rest: str = "") -> str:
+    """`call([backbone group, head group], rest)`: the groups' parameters in the spelling of the
+    framework `call` belongs to, `first` and `second` the groups' other entries."""
+    part = "model.{}.parameters()" if call.startswith("torch") else "net.{}.trainable_params()"
+    entries = [f'"params": {part.format(name)}' + (f", {extra}" if extra else "")
+               for name, extra in (("backbone", first), ("head", second))]
+    return f"{call}([{{{entries[0]}}}, {{{entries[1]}}}]{', ' + rest if rest else ''})"
+
 
 CASES = [
     # --- torch.optim.Rprop → mindspore.nn.Rprop ---
@@ -185,6 +204,111 @@ CASES = [
     Case("x2t-unparsable", X2T, "optim.Rprop(net.trainable_params(), lr=1e-2 etas=(0.5, 1.2))", "error:syntax"),
 ]
 
+# --- parameter groups, every direction (names: PARTS) ---
+GROUP_CASES = [
+    Case("t2m-groups-lr", T2M, grouped('torch.optim.Rprop', '"lr": 1e-3', '"lr": 0.2', 'lr=0.05'), "identical"),
+    Case("t2m-groups-inherit", T2M, grouped('torch.optim.Rprop', '"lr": 0.3', "", 'lr=1e-4, step_sizes=(1e-5, 1)'),
+         "identical"),
+    Case("t2m-groups-inherit-default", T2M, grouped('torch.optim.Rprop', '"lr": 0'), "identical",
+         ("lr-default",)),
+    Case("t2m-groups-same-etas", T2M,
+         'torch.optim.Rprop([{"params": model.backbone.parameters(), "etas": [0.4, 1.5], "foreach": True}, '
+         '{"params": model.head.parameters(), "weight_decay": 0.1}], etas=(0.4, 1.5))', "identical",
+         ("group-key-same", "foreach-dropped", "group-key-ignored")),
+    Case("t2m-groups-etas", T2M, grouped('torch.optim.Rprop', '"etas": (0.3, 1.5)'),
+         "error:no-equivalent"),
+    Case("t2m-groups-step-sizes", T2M, grouped('torch.optim.Rprop', '"step_sizes": (1e-4, 1)'),
+         "error:no-equivalent"),
+    Case("t2m-groups-maximize", T2M, grouped('torch.optim.Rprop', '"maximize": True'),
+         "error:no-equivalent"),
+    Case("t2m-groups-dict", T2M,
+         "torch.optim.Rprop([dict(params=model.backbone.named_parameters(), lr=0.002), "
+         "dict(params=model.head.named_parameters())], lr=0.02)", "identical"),
+    Case("t2m-groups-tuple", T2M,
+         'torch.optim.Rprop(({"params": model.head.parameters(), "lr": 0.5}, {"params": model.backbone.parameters()}), '
+         'lr=0.01)', "identical"),
+    Case("t2m-groups-kept", T2M,
+         'torch.optim.Rprop([{"params": backbone_params, "lr": 0.004}, {"params": model.head.parameters()}])',
+         "identical", ("params-kept", "lr-default")),
+    Case("t2m-groups-empty", T2M, "torch.optim.Rprop([])", "error:source-rejects"),
+    Case("t2m-groups-empty-tuple", T2M, "torch.optim.Rprop((), lr=0.1)", "error:source-rejects"),
+    Case("t2m-groups-no-params", T2M, 'torch.optim.Rprop([{"lr": 0.1}])', "error:source-rejects"),
+    Case("t2m-groups-mixed-names", T2M,
+         'torch.optim.Rprop([{"params": model.backbone.named_parameters()}, {"params": model.head.parameters()}])',
+         "error:source-rejects"),
+    Case("t2m-groups-negative-lr", T2M, grouped('torch.optim.Rprop', '"lr": -0.1'),
+         "error:unsupported-value"),
+    Case("t2m-groups-comprehension", T2M, 'torch.optim.Rprop([{"params": p} for p in parts])', "error:parameter-groups"),
+
+    Case("t2x-groups-lr", T2X, grouped('torch.optim.Rprop', '"lr": 1e-3', '"lr": 0.2', 'lr=0.05'), "identical"),
+    Case("t2x-groups-etas-step-sizes", T2X,
+         'torch.optim.Rprop([{"params": model.backbone.parameters(), "etas": (0.3, 1.5), "step_sizes": [1e-4, 2]}, '
+         '{"params": model.head.parameters(), "maximize": True, "lr": 0}], lr=0.02)', "identical"),
+    Case("t2x-groups-lr-zero", T2X,
+         'torch.optim.Rprop([{"params": model.backbone.parameters(), "step_sizes": (1e-7, 1)}, '
+         '{"params": model.head.parameters()}], lr=0)', "identical", ("lr-zero", "group-lr-zero")),
+    Case("t2x-groups-dict", T2X,
+         "torch.optim.Rprop([dict(params=model.backbone.parameters(), etas=(0.45, 1.1), differentiable=False), "
+         "dict(params=model.head.parameters(), weight_decay=0.5)])", "identical",
+         ("differentiable-dropped", "group-key-ignored")),
+    Case("t2x-groups-tuple", T2X,
+         'torch.optim.Rprop(({"params": model.head.parameters(), "maximize": True},), lr=0.03)', "identical",
+         names=("head.weight", "head.bias")),
+    Case("t2x-groups-empty", T2X, "torch.optim.Rprop([], lr=0.1)", "error:source-rejects"),
+    Case("t2x-groups-bad-etas", T2X, grouped('torch.optim.Rprop', '"etas": (1.5, 1.2)'),
+         "error:unsupported-value"),
+
+    Case("m2t-groups-lr", M2T, grouped('nn.Rprop', '"lr": 1e-3', '"lr": 0.2', 'learning_rate=0.05'),
+         "identical"),
+    Case("m2t-groups-inherit", M2T, grouped('nn.Rprop', '"lr": 0.003'), "identical",
+         ("lr-default",)),
+    Case("m2t-groups-weight-decay", M2T,
+         grouped('nn.Rprop', '"weight_decay": 0.5', '"lr": 0.02', 'learning_rate=0.01'),
+         "different", ("weight-decay-no-equivalent",)),
+    Case("m2t-groups-weight-decay-inherited", M2T,
+         grouped('nn.Rprop', '"weight_decay": 0.0', "", 'learning_rate=0.01, weight_decay=0.3'),
+         "different", ("weight-decay-no-equivalent",)),
+    # With groups, MindSpore decays `gamma` too (no name filter): the work-around decays it as well.
+    Case("m2t-groups-weight-decay-gamma", M2T,
+         'nn.Rprop([{"params": net.bn.trainable_params(), "weight_decay": 0.5}, '
+         '{"params": net.head.trainable_params()}], learning_rate=0.01)', "different",
+         ("weight-decay-no-equivalent",), names=("bn.gamma", "bn.beta", "head.weight", "head.bias")),
+    Case("m2t-groups-dict", M2T,
+         "nn.Rprop((dict(params=net.head.trainable_params(), lr=0.5, grad_centralization=False), "
+         "dict(params=net.backbone.trainable_params(), weight_decay=0)), learning_rate=0.01)", "identical",
+         ("group-key-ignored",)),
+    Case("m2t-groups-empty", M2T, "nn.Rprop([], learning_rate=0.01)", "error:source-rejects"),
+    Case("m2t-groups-etas", M2T, grouped('nn.Rprop', '"etas": (0.5, 1.2)'),
+         "error:source-rejects"),
+    Case("m2t-groups-negative-lr", M2T, grouped('nn.Rprop', '"lr": -0.5'),
+         "error:source-rejects"),
+    Case("m2t-groups-grad-centralization", M2T,
+         grouped('nn.Rprop', '"grad_centralization": True'), "error:no-equivalent"),
+
+    Case("x2t-groups-lr", X2T, grouped('optim.Rprop', '"lr": 1e-3', '"lr": 0.2', 'lr=0.05'),
+         "identical"),
+    Case("x2t-groups-etas-step-sizes", X2T,
+         'optim.Rprop([{"params": net.backbone.trainable_params(), "etas": (0.3, 1.5), "step_sizes": (1e-4, 2)}, '
+         '{"params": net.head.trainable_params(), "maximize": True, "lr": 0}], lr=0.02)', "identical"),
+    Case("x2t-groups-weight-decay-ignored", X2T,
+         grouped('optim.Rprop', '"weight_decay": 0.5'), "identical",
+         ("group-key-ignored",)),
+    Case("x2t-groups-dict", X2T,
+         "optim.Rprop([dict(params=net.backbone.trainable_params(), step_sizes=(1.0, 0.1)), "
+         "dict(params=net.head.trainable_params(), lr=0.07)])", "identical"),
+    Case("x2t-groups-tuple-ok", X2T,
+         'optim.Rprop(({"params": net.head.trainable_params(), "etas": [0.4, 1.6]}, '
+         '{"params": net.backbone.trainable_params()}), lr=0.01)', "identical"),
+    Case("x2t-groups-empty", X2T, "optim.Rprop(())", "error:source-rejects"),
+    Case("x2t-groups-negative-lr", X2T, grouped('optim.Rprop', '"lr": -1.0'),
+         "error:source-rejects"),
+    Case("x2t-groups-bad-weight-decay", X2T, grouped('optim.Rprop', '"weight_decay": -1'),
+         "error:source-rejects"),
+    Case("x2t-groups-no-params", X2T, 'optim.Rprop([{"lr": 0.1}])', "error:source-rejects"),
+]
+GROUP_CASES = [c if c.names != ("weight", "bias") else dataclasses.replace(c, names=PARTS) for c in GROUP_CASES]
+CASES += GROUP_CASES
+
 # Python's float repr() is what formatLiteral must write: checked on these.
 FLOATS = [0.0, -0.0, 1.0, 50.0, 0.5, 0.1, 1e-6, 1e-05, 1.5e-5, 0.0001, 0.00012345, 123456789.123, 1e15,
           1e16, 1.2345e16, 1e22, 2.0 ** 53, 2.0 ** 70, 5e-324, 2.2250738585072014e-308,
@@ -220,7 +344,7 @@ def problem(names: tuple) -> tuple[dict, list[dict]]:
     """Float32 initial weights and STEPS gradients: magnitudes over four decades (so that weight
     decay flips some signs), sign flips about a third of the time, and some exact zeros."""
     rng = np.random.default_rng(20251125)
-    shapes = dict(zip(names, [(3, 4), (4,)]))
+    shapes = dict(zip(names, [(3, 4), (4,)] * len(names)))
     init = {n: rng.normal(0.0, 1.0, shape).astype(F32) for n, shape in shapes.items()}
     signs = {n: rng.choice([-1.0, 1.0], shape) for n, shape in shapes.items()}
     grads = []
@@ -237,7 +361,8 @@ def problem(names: tuple) -> tuple[dict, list[dict]]:
 # --- building and stepping the optimizers from code ----------------------------------------------------
 
 class _TorchModel:
-    """What a torch `model` offers an optimizer call."""
+    """What a torch `model` offers an optimizer call: `.parameters()`, `.named_parameters()`, and a
+    part `.X` for each prefix `X.` of the parameter names (`model.backbone.parameters()`)."""
 
     def __init__(self, params: dict):
         self._params = params
@@ -248,15 +373,35 @@ class _TorchModel:
     def named_parameters(self):
         return iter(self._params.items())
 
+    def __getattr__(self, part: str):
+        return _TorchModel(_part(self.__dict__["_params"], part))
+
 
 class _MindSporeCell:
-    """What a MindSpore `net` offers an optimizer call (a Cell has no `parameters()`)."""
+    """What a MindSpore `net` offers an optimizer call (a Cell has no `parameters()`), with its
+    parts as `_TorchModel` has them (a sub-cell's Parameters keep their full names)."""
 
-    def __init__(self, params: list):
+    def __init__(self, params: dict):
         self._params = params
 
     def trainable_params(self):
-        return list(self._params)
+        return list(self._params.values())
+
+    def __getattr__(self, part: str):
+        return _MindSporeCell(_part(self.__dict__["_params"], part))
+
+
+def _part(params: dict, part: str) -> dict:
+    found = {n.removeprefix(part + "."): p for n, p in params.items() if n.startswith(part + ".")}
+    if not found:
+        raise AttributeError(part)
+    return found
+
+
+def _parts(params: dict) -> dict:
+    """`backbone_params`, `head_params`, …: each part's parameters as a list, in both namespaces."""
+    prefixes = {n.split(".")[0] for n in params if "." in n}
+    return {f"{prefix}_params": list(_part(params, prefix).values()) for prefix in prefixes}
 
 
 def torch_optimizer(code: str, init: dict, bind: dict, frozen: bool = False):
@@ -264,16 +409,17 @@ def torch_optimizer(code: str, init: dict, bind: dict, frozen: bool = False):
     params = {n: torch.nn.Parameter(torch.from_numpy(w.copy()), requires_grad=not frozen) for n, w in init.items()}
     model = _TorchModel(params)
     namespace = {"torch": torch, "optim": torch.optim, "Rprop": torch.optim.Rprop, "model": model, "net": model,
-                 "params": list(params.values()), **bind}
-    return params, eval(code, namespace)  # noqa: S307 - the code under test
+                 "params": list(params.values()), **_parts(params), **bind}
+    return params, eval(code, namespace), namespace  # noqa: S307 - the code under test
 
 
 def run_torch_code(code: str, init: dict, grads: list[dict], bind: dict, frozen: bool = False,
-                   decay: float = 0.0, decayed: tuple = ()) -> list[dict]:
+                   decay: float = 0.0, decayed: tuple = (), lines: tuple = ()) -> list[dict]:
     """Step the optimizer `code` builds; `decay > 0` applies the weight-decay work-around the
-    converter prints (`p.grad += wd * p.detach()`) to the parameters named in `decayed`."""
+    converter prints (`p.grad += wd * p.detach()`) to the parameters named in `decayed`; `lines`
+    are Python statements run as they are after the gradients are set (a caveat's work-around)."""
     torch = oracles.require("torch")
-    params, opt = torch_optimizer(code, init, bind, frozen)
+    params, opt, namespace = torch_optimizer(code, init, bind, frozen)
     records = []
     for step in grads:
         for n, p in params.items():
@@ -281,6 +427,8 @@ def run_torch_code(code: str, init: dict, grads: list[dict], bind: dict, frozen:
         for n in decayed:
             p = params[n]
             p.grad += decay * p.detach()
+        for line in lines:
+            exec(line, namespace)  # noqa: S102 - the work-around the converter prints
         opt.step()
         records.append({n: (p.detach().numpy().copy(), opt.state[p]["step_size"].numpy().copy(),
                             opt.state[p]["prev"].numpy().copy()) for n, p in params.items()})
@@ -290,24 +438,27 @@ def run_torch_code(code: str, init: dict, grads: list[dict], bind: dict, frozen:
 def mindspore_optimizer(code: str, init: dict, bind: dict):
     ms = oracles.mindspore()
     from mindspore.experimental import optim as experimental_optim
-    params = [ms.Parameter(ms.Tensor(w.copy()), name=n) for n, w in init.items()]
+    params = {n: ms.Parameter(ms.Tensor(w.copy()), name=n) for n, w in init.items()}
     cell = _MindSporeCell(params)
     namespace = {"mindspore": ms, "ms": ms, "nn": ms.nn, "optim": experimental_optim,
-                 "Rprop": ms.nn.Rprop, "net": cell, "model": cell, "params": list(params), **bind}
-    return params, eval(code, namespace)  # noqa: S307 - the code under test
+                 "Rprop": ms.nn.Rprop, "net": cell, "model": cell, "params": list(params.values()),
+                 **_parts(params), **bind}
+    return list(params.values()), eval(code, namespace)  # noqa: S307 - the code under test
 
 
 def run_mindspore_code(code: str, init: dict, grads: list[dict], bind: dict, negate: bool = False) -> list[dict]:
     """Step the optimizer `code` builds; `negate` applies the maximize work-around the converter
-    prints: `optimizer(tuple(-g for g in grads))`."""
+    prints: `optimizer(tuple(-g for g in grads))`. The gradients follow the optimizer's own order
+    of parameters (with groups, group by group)."""
     ms = oracles.mindspore()
-    params, opt = mindspore_optimizer(code, init, bind)
+    _, opt = mindspore_optimizer(code, init, bind)
+    order = list(opt.parameters)
     records = []
     for step in grads:
-        gradients = tuple(ms.Tensor(step[p.name].copy()) for p in params)
+        gradients = tuple(ms.Tensor(step[p.name].copy()) for p in order)
         opt(tuple(-g for g in gradients) if negate else gradients)
         records.append({p.name: (p.asnumpy().copy(), opt.step_size[i].asnumpy().copy(), opt.prev[i].asnumpy().copy())
-                        for i, p in enumerate(params)})
+                        for i, p in enumerate(order)})
     return records
 
 
@@ -384,8 +535,14 @@ def test_converted_call_steps_like_the_source(case, js):
 
     # Not identical: the warning is real, and the work-around in the caveat restores identity.
     assert parameters_differ(expected, actual), f"{result['code']} steps like the source after all"
+    decay_note = next((c["en"] for c in result["caveats"] if c["id"] == "weight-decay-no-equivalent"), "")
     if "maximize-no-equivalent" in ids:
         fixed = run_code(target, result["code"], case, init, grads, negate=True)
+    elif decay_note.startswith("`torch.optim.Rprop` has no weight decay, so the groups above"):
+        # Parameter groups: the caveat prints one line per decayed group; run them as they are.
+        lines = tuple(re.findall(r"`(for p in [^`]+)`", decay_note))
+        assert lines, en
+        fixed = run_code(target, result["code"], case, init, grads, lines=lines)
     elif "weight-decay-no-equivalent" in ids:
         weight_decay = ast.literal_eval(re.search(r"weight_decay=([^,)]+)", case.input).group(1))
         assert f"p.grad += {weight_decay!r} * p.detach()" in next(

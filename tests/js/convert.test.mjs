@@ -349,8 +349,8 @@ describe("convert: torch → mindspore.nn.Rprop", () => {
     fails(d, "torch.optim.Rprop(model.parameters(), lr=1e39)", "unsupported-value");
     fails(d, "torch.optim.Rprop(model.parameters(), maximize=1)", "unsupported-value");
     fails(d, "torch.optim.Rprop(model.parameters(), step_sizes=(1e-6, 123456789012345678901234567890))", "unsupported-value");
-    fails(d, "torch.optim.Rprop([{'params': a, 'lr': 0.1}, {'params': b}])", "parameter-groups");
-    fails(d, "torch.optim.Rprop([dict(params=a)])", "parameter-groups");
+    fails(d, "torch.optim.Rprop([{'params': p} for p in parts])", "parameter-groups");
+    fails(d, "torch.optim.Rprop([{'params': a}, b])", "parameter-groups");
     fails(d, "torch.optim.Rprop(0.1)", "unsupported-value");
   });
 });
@@ -490,6 +490,112 @@ describe("convert: mindspore.experimental.optim.Rprop → torch", () => {
     fails(d, "optim.Rprop(net.trainable_params(), 0.1, (0.5, 1.2), (1e-6, 50), True)", "source-rejects");
     fails(d, "optim.Rprop(net.trainable_params(), maximize=1)", "unsupported-value");
     fails(d, "nn.Rprop(net.trainable_params())", "callee");
+  });
+});
+
+describe("convert: parameter groups", () => {
+  const T2M = "torch->mindspore", T2X = "torch->mindspore-experimental", M2T = "mindspore->torch", X2T = "mindspore-experimental->torch";
+  const two = (call, first, second = "", rest = "") => {
+    const part = call.startsWith("torch") ? "model.{}.parameters()" : "net.{}.trainable_params()";
+    const group = (name, extra) => `{"params": ${part.replace("{}", name)}${extra ? `, ${extra}` : ""}}`;
+    return `${call}([${group("backbone", first)}, ${group("head", second)}]${rest ? `, ${rest}` : ""})`;
+  };
+
+  test("parseGroups reads dict displays and dict() calls, and nothing else", async () => {
+    const {parseGroups} = await import("../../docs/assets/playground/pyliteral.js");
+    const read = parseGroups('[{"params": model.a.parameters(), "lr": 1e-3}, dict(params=b, etas=(0.3, 1.5))]');
+    assert.equal(read.container, "list");
+    assert.deepEqual(read.groups.map((g) => g.form), ["dict", "call"]);
+    assert.deepEqual(read.groups[0].entries.map((e) => [e.key, e.text]), [["params", "model.a.parameters()"], ["lr", "1e-3"]]);
+    assert.deepEqual(read.groups[0].entries[1].node, float(0.001));
+    assert.deepEqual(read.groups[1].entries[1].node, tuple(float(0.3), float(1.5)));
+    assert.equal(parseGroups("({'params': a},)").container, "tuple");
+    assert.equal(parseGroups("[dict(**g)]").groups[0].unpacked, true);
+    assert.deepEqual(parseGroups("[{'params': a}, x]").others, ["x"]);
+    for (const text of ["model.parameters()", "[]", "[a, b]", "[{'params': p} for p in x]", "{'params': a}", "[dict(a=1).copy()]"]) {
+      assert.equal(parseGroups(text), null, text);
+    }
+  });
+
+  test("the params rule: the path is kept, the method is swapped; anything else is copied with a caveat", () => {
+    const r = ok(T2M, 'torch.optim.Rprop([{"params": model.backbone.parameters()}, {"params": self.net.head.parameters()}, {"params": head}])');
+    assert.equal(r.code, 'mindspore.nn.Rprop([{"params": model.backbone.trainable_params()}, {"params": self.net.head.trainable_params()}, '
+      + '{"params": head}], learning_rate=0.01, etas=(0.5, 1.2), step_sizes=(1e-06, 50.0))');
+    assert.deepEqual(ids(r), ["lr-default", "params-kept"]);
+    assert.match(r.caveats[1].en, /parameter group 3/);
+    assert.match(ok(M2T, 'nn.Rprop([{"params": net.backbone.trainable_params()}])').code, /^torch\.optim\.Rprop\(\[\{"params": net\.backbone\.parameters\(\)\}\]/);
+    fails(T2M, 'torch.optim.Rprop([{"params": model.a.named_parameters()}, {"params": model.b.parameters()}])', "source-rejects");
+  });
+
+  test("torch → nn.Rprop: per-group lr; etas, step_sizes, maximize only when they equal the call's", () => {
+    assert.equal(ok(T2M, two("torch.optim.Rprop", '"lr": 1e-3', "", "lr=0.05")).code,
+      'mindspore.nn.Rprop([{"params": model.backbone.trainable_params(), "lr": 0.001}, {"params": model.head.trainable_params()}], '
+      + "learning_rate=0.05, etas=(0.5, 1.2), step_sizes=(1e-06, 50.0))");
+    const same = ok(T2M, two("torch.optim.Rprop", '"etas": [0.4, 1.5], "foreach": True', '"weight_decay": 0.1', "etas=(0.4, 1.5)"));
+    assert.equal(same.identical, true);
+    assert.deepEqual(ids(same), ["lr-default", "group-key-same", "foreach-dropped", "group-key-ignored"]);
+    assert.doesNotMatch(same.code, /weight_decay|foreach|\[0\.4/);
+    for (const key of ['"etas": (0.3, 1.5)', '"step_sizes": (1e-4, 1)', '"maximize": True']) {
+      const error = fails(T2M, two("torch.optim.Rprop", key), "no-equivalent");
+      assert.equal(error.row, "params");
+      assert.match(error.en, /experimental/);
+    }
+    // a group may repeat the call's maximize=True: not identical, as without groups
+    assert.equal(ok(T2M, two("torch.optim.Rprop", '"maximize": True', "", "maximize=True")).identical, false);
+    fails(T2M, two("torch.optim.Rprop", '"etas": e'), "non-literal");
+    fails(T2M, two("torch.optim.Rprop", '"lr": -0.1'), "unsupported-value");  // torch does not check it
+    fails(T2M, two("torch.optim.Rprop", '"etas": (1.5, 1.2)'), "unsupported-value");
+    fails(T2M, 'torch.optim.Rprop([{"lr": 0.1}])', "source-rejects");
+  });
+
+  test("torch → experimental: group keys kept; an inherited lr=0 is written per group", () => {
+    const r = ok(T2X, 'torch.optim.Rprop((dict(params=model.a.parameters(), step_sizes=(1e-7, 1), capturable=False), dict(params=model.b.parameters())), lr=0)');
+    assert.equal(r.code, "mindspore.experimental.optim.Rprop((dict(params=model.a.trainable_params(), lr=0.0, step_sizes=(1e-07, 1)), "
+      + "dict(params=model.b.trainable_params(), lr=0.0)), lr=1e-06, etas=(0.5, 1.2), step_sizes=(1e-06, 50), maximize=False)");
+    assert.deepEqual(ids(r), ["lr-zero", "group-lr-zero", "capturable-dropped", "group-lr-zero"]);
+    assert.match(ok(T2X, 'torch.optim.Rprop(({"params": model.parameters(), "maximize": True, "lr": 0},))').code,
+      /^mindspore\.experimental\.optim\.Rprop\(\(\{"params": model\.trainable_params\(\), "lr": 0, "maximize": True\},\), /);
+  });
+
+  test("nn.Rprop → torch: group lr and weight decay, judged with the call's values", () => {
+    const r = ok(M2T, two("nn.Rprop", '"weight_decay": 0.5', '"lr": 0.02', "learning_rate=0.01, weight_decay=0.1"));
+    assert.equal(r.code, 'torch.optim.Rprop([{"params": net.backbone.parameters()}, {"params": net.head.parameters(), "lr": 0.02}], '
+      + "lr=0.01, etas=(0.5, 1.2), step_sizes=(1e-06, 50.0))");
+    assert.equal(r.identical, false);
+    assert.deepEqual(ids(r), ["weight-decay-no-equivalent"]);
+    assert.match(r.caveats[0].en, /`for p in net\.backbone\.parameters\(\): p\.grad \+= 0\.5 \* p\.detach\(\)`; `for p in net\.head\.parameters\(\): p\.grad \+= 0\.1 \* p\.detach\(\)`/);
+    assert.match(r.caveats[0].en, /no "beta"\/"gamma" filter/);
+    assert.equal(ok(M2T, two("nn.Rprop", '"weight_decay": 0', "", "weight_decay=0.0")).identical, true);
+    assert.deepEqual(ids(ok(M2T, two("nn.Rprop", '"lr": 0.1'))), ["lr-default"]);
+    fails(M2T, two("nn.Rprop", '"etas": (0.5, 1.2)'), "source-rejects");
+    assert.match(fails(M2T, two("nn.Rprop", '"lr": -1.0'), "source-rejects").en, /`lr` must be >= 0/);
+    fails(M2T, two("nn.Rprop", '"lr": [0.1, 0.2]'), "unsupported-value");
+    fails(M2T, two("nn.Rprop", "", "", "learning_rate=[0.1, 0.2]"), "unsupported-value");
+    fails(M2T, two("nn.Rprop", '"grad_centralization": True'), "no-equivalent");
+    fails(M2T, two("nn.Rprop", '"grad_centralization": 1'), "source-rejects");
+    fails(M2T, 'nn.Rprop([{"params": net.a.trainable_params()}, {"order_params": net.trainable_params()}])', "parameter-groups");
+  });
+
+  test("experimental → torch: group keys kept, a group weight_decay checked and dropped", () => {
+    const r = ok(X2T, two("optim.Rprop", '"lr": 0, "etas": (0.3, 1.5), "weight_decay": 0.5', '"maximize": True', "lr=0.02"));
+    assert.equal(r.code, 'torch.optim.Rprop([{"params": net.backbone.parameters(), "lr": 0, "etas": (0.3, 1.5)}, '
+      + '{"params": net.head.parameters(), "maximize": True}], lr=0.02, etas=(0.5, 1.2), step_sizes=(1e-06, 50), maximize=False)');
+    assert.deepEqual(ids(r), ["group-key-ignored"]);
+    fails(X2T, two("optim.Rprop", '"lr": -1.0'), "source-rejects");
+    fails(X2T, two("optim.Rprop", '"weight_decay": "a"'), "source-rejects");
+    fails(X2T, two("optim.Rprop", '"etas": (1.0, 1.2)'), "unsupported-value");
+  });
+
+  test("an empty list of parameters or groups: ValueError in every framework", () => {
+    for (const [d, text] of [[T2M, "torch.optim.Rprop([])"], [T2X, "torch.optim.Rprop(())"], [M2T, "nn.Rprop([])"], [X2T, "optim.Rprop([], lr=0.1)"]]) {
+      assert.match(fails(d, text, "source-rejects").en, /ValueError/);
+    }
+  });
+
+  test("group errors and caveats are bilingual; the Chinese uses 参数组", () => {
+    const r = ok(T2X, two("torch.optim.Rprop", '"weight_decay": 0.1', "", "lr=0"));
+    for (const c of r.caveats) assert.doesNotMatch(c.zh, /参数分组/);
+    assert.match(fails(T2M, two("torch.optim.Rprop", '"etas": (0.3, 1.5)'), "no-equivalent").zh, /第 1 个参数组/);
   });
 });
 

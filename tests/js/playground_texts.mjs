@@ -5,7 +5,7 @@
 //              templates with their {name} fields
 //   page       docs/playground.{en,zh}.md: the labels, options, buttons, captions and aria-labels of
 //              the playground's HTML
-//   converter  docs/assets/playground/convert.js and pyliteral.js keep each message as an English
+//   converter  docs/assets/playground/convert.js, groups.js and pyliteral.js keep each message as an English
 //              and a Chinese literal side by side; listed here are their string and template
 //              literals (${…} shown as {…}): with Chinese characters under zh, English prose (two
 //              words or more, no Chinese) under en.
@@ -75,7 +75,7 @@ function literals(source) {
   return out;
 }
 
-const converter = ["convert.js", "pyliteral.js"].flatMap((file) => literals(read(`docs/assets/playground/${file}`)));
+const converter = ["convert.js", "groups.js", "pyliteral.js"].flatMap((file) => literals(read(`docs/assets/playground/${file}`)));
 const strings = {};
 for (const language of ["en", "zh"]) {
   const fromConverter = converter.filter((s) => (language === "zh" ? CJK.test(s) : !CJK.test(s) && /[A-Za-z]+ [A-Za-z]+/.test(s)));

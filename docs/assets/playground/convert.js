@@ -9,6 +9,7 @@
 // The rules come from ../shared/rprop-facts.md and scripts/rprop_ref/conventions.py (the argument
 // validation of each framework); each caveat names the row of data/rprop-mapping.yml it belongs to.
 
+import { makeGroups } from "./groups.js";
 import { formatLiteral, parseCall, parseValue } from "./pyliteral.js";
 
 export const DIRECTIONS = [
@@ -61,9 +62,11 @@ const code = (text) => `\`${text}\``;
 
 function sourceRejects(framework, en, zh, exception) {
   const name = FRAMEWORKS[framework].callee;
-  return new ConvertError("source-rejects",
+  const error = new ConvertError("source-rejects",
     `${name} itself rejects this call (${exception}): ${en}.`,
     `${name} 本身就不接受这个调用（会报 ${exception}）：${zh}。`);
+  error.detail = {en, zh, exception};  // for a parameter group's value, which torch does not check
+  return error;
 }
 
 function unsupported(en, zh) {
@@ -230,21 +233,10 @@ function unknownKeyword(framework, name) {
 
 const NAME_PATH = String.raw`[A-Za-z_]\w*(?:\s*\.\s*[A-Za-z_]\w*)*`;
 
-function convertParams(source, target, args, paramsText, caveats) {
-  const node = args.params;
-  if (node.type !== "expr") {
-    throw unsupported(`the first argument ${code(show(node))} is a literal, not the parameters of a model`,
-      `第一个参数 ${code(show(node))} 是字面量，而不是模型的参数`);
-  }
-  const text = paramsText ?? node.text;
-  if (/[{]/.test(text) || /\bdict\s*\(/.test(text)) {
-    throw new ConvertError("parameter-groups",
-      "The first argument looks like parameter groups (dicts). Their keys differ between the frameworks "
-      + "(`mindspore.nn.Rprop` has no per-group `etas` or `step_sizes`), so they are not converted automatically: "
-      + "convert the call for the whole model and set up the groups by hand.",
-      "第一个参数看起来是参数组（字典）。各框架允许的参数组键不同（`mindspore.nn.Rprop` 不支持按组设置 `etas` 或 "
-      + "`step_sizes`），因此不会自动转换：请先按整个模型转换调用，再手动设置分组。");
-  }
+// The one rule for a parameters expression: `model.parameters()` → `net.trainable_params()`,
+// `model.X.parameters()` → `net.X.trainable_params()` (any dotted path; `named_parameters()` too),
+// and back `X.trainable_params()` → `X.parameters()`. Anything else is copied with a caveat.
+function rewriteParams(source, target, text, caveats, what = ["The first argument", "第一个参数"]) {
   const toMindSpore = target !== "torch", fromMindSpore = source !== "torch";
   if (toMindSpore && !fromMindSpore) {
     const match = text.match(new RegExp(String.raw`^(${NAME_PATH})\s*\.\s*(?:named_)?parameters\s*\(\s*\)$`));
@@ -255,9 +247,41 @@ function convertParams(source, target, args, paramsText, caveats) {
   }
   if (toMindSpore === fromMindSpore) return text;
   caveats.push(caveat("params-kept", "params",
-    `The first argument ${code(text)} was copied as it is: it must give ${toMindSpore ? "MindSpore `Parameter`s, e.g. `net.trainable_params()`" : "torch parameters, e.g. `model.parameters()`"}.`,
-    `第一个参数 ${code(text)} 已原样照抄：它必须给出${toMindSpore ? " MindSpore 的 `Parameter`，例如 `net.trainable_params()`" : " torch 的参数，例如 `model.parameters()`"}。`));
+    `${what[0]} ${code(text)} was copied as it is: it must give ${toMindSpore ? "MindSpore `Parameter`s, e.g. `net.trainable_params()`" : "torch parameters, e.g. `model.parameters()`"}.`,
+    `${what[1]} ${code(text)} 已原样照抄：它必须给出${toMindSpore ? " MindSpore 的 `Parameter`，例如 `net.trainable_params()`" : " torch 的参数，例如 `model.parameters()`"}。`));
   return text;
+}
+
+// An empty list of parameters raises ValueError in every framework (nn.Rprop before reading its
+// other arguments, torch and experimental after).
+function checkNotEmpty(source, args) {
+  const node = args.params;
+  if (isSequence(node) && node.items.length === 0) {
+    throw sourceRejects(source, `the list of parameters ${code(show(node))} is empty`, `参数列表 ${code(show(node))} 为空`, "ValueError");
+  }
+}
+
+// The first argument: the parameters, or a list of parameter groups (returned as `groups`, for
+// groups.js to convert once the call's own arguments are read).
+function readParams(source, args, paramsText) {
+  const node = args.params;
+  const text = paramsText ?? (node.type === "expr" ? node.text : show(node));
+  checkNotEmpty(source, args);
+  if (node.type !== "expr") {
+    throw unsupported(`the first argument ${code(show(node))} is a literal, not the parameters of a model`,
+      `第一个参数 ${code(show(node))} 是字面量，而不是模型的参数`);
+  }
+  const groups = GROUPS.readGroups(source, text);
+  if (groups) return {text, groups};
+  if (/[{]/.test(text) || /\bdict\s*\(/.test(text)) {
+    throw new ConvertError("parameter-groups",
+      "The first argument holds dicts, but not as a list or tuple of parameter groups written out "
+      + "(`[{\"params\": …, \"lr\": …}, …]` or `[dict(params=…), …]`), so it is not converted automatically: "
+      + "write the groups out, or convert the call for the whole model and set up the groups by hand.",
+      "第一个参数中含有字典，但不是逐一写出的参数组列表或元组（`[{\"params\": …, \"lr\": …}, …]` 或 "
+      + "`[dict(params=…), …]`），因此不会自动转换：请逐一写出各参数组，或者先按整个模型转换调用，再手动设置参数组。");
+  }
+  return {text};
 }
 
 // --- validating each source framework (the rules of conventions.py) ------------------------------------
@@ -690,6 +714,10 @@ function experimentalToTorch(settings, args, caveats) {
   return {parts, identical: true};
 }
 
+const GROUPS = makeGroups({ConvertError, caveat, code, show, pyFloat, FRAMEWORKS, FLOAT32_MAX, sourceRejects, unsupported,
+  nonLiteral, noBool, isNumber, pyType, readLr, readTorch, readMindSpore, readExperimental, droppedTorchFlags,
+  expressionCaveat, lrExpressionCaveat, rewriteParams});
+
 const CONVERTERS = {
   "torch->mindspore": [readTorch, torchToMindSpore],
   "torch->mindspore-experimental": [readTorch, torchToExperimental],
@@ -763,7 +791,8 @@ function readInput(source, input) {
  *   `row` is a row id of the site's mapping table (data/rprop-mapping.yml). Error ids: "direction",
  *   "input", "syntax", "callee", "unknown-keyword", "source-rejects" (the source framework itself
  *   raises for this call), "non-literal", "unsupported-value", "parameter-groups", "no-equivalent",
- *   "internal".
+ *   "internal". The first argument may be a list or tuple of parameter groups (dicts), converted
+ *   group by group (groups.js); an error about one group may carry the `row` it belongs to.
  */
 export function convert(direction, input) {
   try {
@@ -775,13 +804,23 @@ export function convert(direction, input) {
     const call = readInput(source, input);
     const {args, paramsText} = bind(source, call);
     const [read, write] = CONVERTERS[direction];
+    if (source === "mindspore") checkNotEmpty(source, args);
     const settings = read(args);
+    const first = readParams(source, args, paramsText);
     const caveats = [];
-    const params = convertParams(source, target, args, paramsText, caveats);
-    const {parts, identical} = write(settings, args, caveats);
-    // The note on the first argument (if any) reads best last.
-    caveats.sort((a, b) => (a.id === "params-kept") - (b.id === "params-kept"));
-    return {ok: true, code: `${FRAMEWORKS[target].callee}(${[params, ...parts].join(", ")})`, identical, caveats};
+    // With groups, MindSpore's weight decay is judged group by group (groups.js).
+    const written = write(first.groups && source === "mindspore" ? {...settings, weightDecay: 0} : settings, args, caveats);
+    let params, identical = written.identical;
+    if (first.groups) {
+      const converted = GROUPS.convertGroups(source, target, first.groups, args, settings, caveats);
+      params = converted.text;
+      identical = identical && converted.identical;
+    } else params = rewriteParams(source, target, first.text, caveats);
+    // One note per text; the notes on the first argument (if any) read best last.
+    const unique = caveats.filter((c, i) => caveats.findIndex((d) => d.id === c.id && d.en === c.en) === i)
+      .map(({id, en, zh, row}) => ({id, en, zh, row}));
+    unique.sort((a, b) => (a.id === "params-kept") - (b.id === "params-kept"));
+    return {ok: true, code: `${FRAMEWORKS[target].callee}(${[params, ...written.parts].join(", ")})`, identical, caveats: unique};
   } catch (error) {
     if (error instanceof ConvertError) return {ok: false, error: error.error};
     return {ok: false, error: {id: "internal",

@@ -196,7 +196,7 @@ function readString(source, start, prefix, tokens, getI, setI) {
 // --- expressions ----------------------------------------------------------------------------------
 // The parser builds a small tree. Each node remembers its first and last token so that a
 // non-literal keeps its exact source text. Node kinds: number, string, const, name, tuple, list,
-// paren, unary, other.
+// paren, unary, dict (a plain {key: value} display), dictcall (`dict(key=value)`), other.
 
 const COMPARISONS = new Set(["<", ">", "==", ">=", "<=", "!="]);
 const BINARY_LEVELS = [["|"], ["^"], ["&"], ["<<", ">>"], ["+", "-"], ["*", "/", "//", "%", "@"]];
@@ -345,6 +345,7 @@ class Parser {
   primary() {
     const first = this.pos;
     let atom = this.atom();
+    let trailers = 0, dictArguments = null;
     for (;;) {
       if (this.isOp(".")) {
         this.next();
@@ -352,15 +353,20 @@ class Parser {
         this.next();
       } else if (this.isOp("(")) {
         this.next();
-        this.callArguments(() => {});
+        // `dict(key=value, …)`: its arguments are kept, for parameter groups.
+        const args = trailers === 0 && atom.kind === "name" && this.tokens[first].value === "dict" ? [] : null;
+        this.callArguments(args ? (argument) => args.push(argument) : () => {});
         this.expectOp(")", "expected ',' or ')' in a call", "函数调用中此处应为“,”或“)”");
+        dictArguments = args;
       } else if (this.isOp("[")) {
         this.next();
         this.subscripts();
         this.expectOp("]", "expected ']' after a subscript", "下标之后应为“]”");
       } else break;
+      trailers++;
       atom = this.node("other", first);
     }
+    if (trailers === 1 && dictArguments) return this.node("dictcall", first, {args: dictArguments});
     return atom;
   }
 
@@ -514,27 +520,32 @@ class Parser {
     }
     if (this.isOp("{")) {
       this.next();
-      this.dictOrSet();
+      const entries = this.dictOrSet();
       this.expectOp("}", "expected ',' or '}'", "此处应为“,”或“}”");
-      return this.node("other", first);
+      return entries ? this.node("dict", first, {entries}) : this.node("other", first);
     }
     throw this.error("expected an expression", "此处应为表达式");
   }
 
+  // The inside of {…}: returns the entries [{key, value}] of a plain dict display, or null for a
+  // set, a comprehension or a dict with `**` unpacking.
   dictOrSet() {
-    let count = 0;
+    let count = 0, plain = true;
+    const entries = [];
     while (!this.isOp("}")) {
-      if (this.isOp("**")) { this.next(); this.binary(0); }
+      if (this.isOp("**")) { this.next(); this.binary(0); plain = false; }
       else {
-        if (this.isOp("*")) this.next();
-        this.test();
-        if (this.isOp(":")) { this.next(); this.test(); }
+        if (this.isOp("*")) { this.next(); plain = false; }
+        const key = this.test();
+        if (this.isOp(":")) { this.next(); entries.push({key, value: this.test()}); }
+        else plain = false;
       }
       count++;
-      if (count === 1 && (this.isKeyword("for") || this.isKeyword("async"))) { this.comprehension(); return; }
-      if (!this.isOp(",")) return;
+      if (count === 1 && (this.isKeyword("for") || this.isKeyword("async"))) { this.comprehension(); return null; }
+      if (!this.isOp(",")) break;
       this.next();
     }
+    return plain ? entries : null;
   }
 
   // The source text of tokens first..last on one line: a gap holding a line break or a comment
@@ -651,6 +662,43 @@ export function parseCall(text) {
     throw parser.error("expected the end of the input after the call", "调用之后不应再有其他内容");
   }
   return {callee: parts.join("."), positional, positionalNodes, kwargs};
+}
+
+/**
+ * Read the first argument of an optimizer as parameter groups: a list or tuple whose items are
+ * dict displays `{"params": …, "lr": …}` or calls `dict(params=…, lr=…)`.
+ * @param {string} text Python source of the argument.
+ * @returns {null | {container: "list"|"tuple", groups: Array<{form: "dict"|"call",
+ *   entries: Array<{key: string|null, keyText: string, node: object, text: string}>, unpacked: boolean}>,
+ *   others: string[]}}
+ *   null when the text is not a list or tuple holding a dict; otherwise each group's entries in
+ *   source order (`key` null when it is not a string literal; `node` the typed value, `text` its
+ *   source on one line), `unpacked` when the group uses `**`/`*` or a positional argument, and
+ *   `others` the source text of the items that are neither.
+ * @throws {SyntaxError} as parseCall.
+ */
+export function parseGroups(text) {
+  if (typeof text !== "string") throw new TypeError("parseGroups expects a string");
+  const parser = new Parser(`(${text}\n)`);
+  parser.next();
+  let node = parser.namedTest();
+  if (!parser.isOp(")") || parser.peek().kind !== "end") return null;
+  while (node.kind === "paren") node = node.inner;
+  if (node.kind !== "list" && node.kind !== "tuple") return null;
+  if (!node.items.some((item) => item.kind === "dict" || item.kind === "dictcall")) return null;
+  const source = (n) => parser.text(n.first, n.last);
+  const groups = [], others = [];
+  for (const item of node.items) {
+    if (item.kind === "dict") {
+      groups.push({form: "dict", unpacked: false, entries: item.entries.map(({key, value}) => ({
+        key: key.kind === "string" ? key.value : null, keyText: source(key), node: literal(parser, value), text: source(value)}))});
+    } else if (item.kind === "dictcall") {
+      const named = item.args.filter((a) => a.name !== undefined && !a.star);
+      groups.push({form: "call", unpacked: named.length !== item.args.length, entries: named.map((a) => ({
+        key: a.name, keyText: a.name, node: literal(parser, a.node), text: source(a.node)}))});
+    } else others.push(source(item));
+  }
+  return {container: node.kind, groups, others};
 }
 
 /**
