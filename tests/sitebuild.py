@@ -16,7 +16,9 @@ SNIPPET_PAGES = {"torch_rprop.py": "rprop/", "mindspore_rprop.py": "rprop/",
                  "mindspore_experimental_rprop.py": "port/",
                  "replay_record_torch.py": "port/", "replay_mindspore.py": "port/",
                  "rprop_checkpoint.py": "checkpoint/", "checkpoint_torch_to_mindspore.py": "port/",
-                 "checkpoint_mindspore_to_torch.py": "port/"}
+                 "checkpoint_mindspore_to_torch.py": "port/",
+                 **{f"port_{name}.py": "port-your-model/" for name in
+                    ("names", "transfer", "record", "check", "layers", "optimizers", "your_model")}}
 
 
 def load_hook(name: str):

@@ -120,8 +120,34 @@ def replay_files(tmp_path_factory):
     return cwd, result
 
 
+# The port tools (modules, tested in test_port_tools.py and test_port_layers.py) and their example.
+PORT = ["port_names.py", "port_transfer.py", "port_record.py", "port_check.py", "port_layers.py",
+        "port_optimizers.py", "port_your_model.py"]
+
+
 def test_every_snippet_is_covered():
-    assert sorted(p.name for p in SNIPPETS.iterdir()) == sorted({**TRAINING, **REPLAY, **CHECKPOINT})
+    assert sorted(p.name for p in SNIPPETS.iterdir()) == sorted([*TRAINING, *REPLAY, *CHECKPOINT, *PORT])
+
+
+@pytest.mark.claim("port-tools.example-runs")
+def test_the_port_example_checks_hands_over_and_continues(tmp_path):
+    """port_your_model.py from an empty directory: exit 0, nothing on stderr, the BatchNorm names,
+    a check that finds every recorded step bit-identical, 7 steps of state handed over, and
+    MindSpore's own training going on; no file left behind, no __pycache__ next to the modules."""
+    oracles.require("torch")
+    oracles.mindspore()
+    before = sorted(p.name for p in SNIPPETS.iterdir())
+    result = _run_snippet("port_your_model.py", tmp_path)
+    assert result.returncode == 0 and result.stderr == "", result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == ("names: features.1.weight -> features.1.gamma, features.1.bias -> features.1.beta, "
+                        "features.1.running_mean -> features.1.moving_mean, features.1.running_var -> "
+                        "features.1.moving_variance, features.1.num_batches_tracked -> None")
+    assert lines[1:3] == ["check: All 4 steps are bit-identical to torch's.", "handed over: 7 steps of state"]
+    losses = [float(line.rsplit(" ", 1)[1]) for line in lines[3:]]
+    assert [line.split(" loss")[0] for line in lines[3:]] == [f"MindSpore step {s}" for s in (8, 9, 10)]
+    assert all(np.isfinite(losses))
+    assert list(tmp_path.iterdir()) == [] and sorted(p.name for p in SNIPPETS.iterdir()) == before
 
 
 # --- the checkpoint examples -----------------------------------------------------------------------

@@ -1,0 +1,122 @@
+"""Benchmark the port tools (snippets/port_*.py) on a 25-million-parameter model, side by side in one
+run, and print the ratios issue 21 sets targets for:
+
+- torch's training step with and without record(path=...) (target: at most +25 %);
+- check_port's time per replayed step against MindSpore's own nn.Rprop step (target: at most 2x);
+- peak memory while checking, against the model's size and against MindSpore training alone
+  (target: at most 3x the model), each measured in a fresh process (ru_maxrss).
+
+The model: an MLP 2048 -> 4096 -> 4096 -> 10 (25.2 M float32 parameters, 101 MB), batch 64, MSE loss;
+the recording goes to a temporary folder on the disk that holds --dir (default: the system's).
+
+    .venv/bin/python scripts/bench_port.py [--steps 6] [--dir /tmp]
+"""
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WIDTHS = (2048, 4096, 4096, 10)
+BATCH = 64
+
+
+def torch_model(torch):
+    torch.manual_seed(0)
+    layers = []
+    for a, b in zip(WIDTHS, WIDTHS[1:]):
+        layers += [torch.nn.Linear(a, b), torch.nn.ReLU()]
+    return torch.nn.Sequential(*layers[:-1])
+
+
+def mindspore_net(ms):
+    layers = []
+    for a, b in zip(WIDTHS, WIDTHS[1:]):
+        layers += [ms.nn.Dense(a, b), ms.nn.ReLU()]
+    return ms.nn.SequentialCell(layers[:-1])
+
+
+def train(record_to, steps):
+    """Seconds per torch step (median), recording to `record_to` or not."""
+    import torch
+    sys.path.insert(0, str(ROOT / "snippets"))
+    from port_check import record
+    model = torch_model(torch)
+    opt = torch.optim.Rprop(model.parameters(), lr=1e-3)
+    x, y = torch.randn(BATCH, WIDTHS[0]), torch.randn(BATCH, WIDTHS[-1])
+    recording = record(model, opt, record_to) if record_to else None
+    times = []
+    for _ in range(steps):
+        start = time.perf_counter()
+        opt.zero_grad()
+        torch.nn.functional.mse_loss(model(x), y).backward()
+        opt.step()
+        times.append(time.perf_counter() - start)
+    if recording:
+        start = time.perf_counter()
+        recording.close()
+        times[-1] += time.perf_counter() - start       # the writes still queued count too
+    return sorted(times)[len(times) // 2]
+
+
+def child(kind, folder, steps):
+    """Run in a fresh process: MindSpore's own steps or check_port; print seconds per step."""
+    import mindspore as ms
+    import numpy as np
+    sys.path.insert(0, str(ROOT / "snippets"))
+    net = mindspore_net(ms)
+    make = lambda n: ms.nn.Rprop(n.trainable_params(), learning_rate=1e-3, weight_decay=0.0)  # noqa: E731
+    if kind == "mindspore":
+        opt = make(net)
+        grads = tuple(ms.Tensor(np.ones(p.shape, np.float32)) for p in opt.parameters)
+        start = time.perf_counter()
+        for _ in range(steps):
+            opt(grads)
+        per_step = (time.perf_counter() - start) / steps
+    else:
+        from port_check import check_port
+        start = time.perf_counter()
+        report = check_port(folder, net, make)
+        per_step = (time.perf_counter() - start) / report.steps
+        assert report.first_difference is None, str(report)
+    print(json.dumps({"per_step": per_step, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+
+
+def run_child(kind, folder, steps):
+    out = subprocess.run([sys.executable, __file__, "--child", kind, "--folder", folder, "--steps", str(steps)],
+                         capture_output=True, text=True, check=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--steps", type=int, default=6)
+    parser.add_argument("--dir", default=None)
+    parser.add_argument("--child", default=None)
+    parser.add_argument("--folder", default=None)
+    args = parser.parse_args()
+    if args.child:
+        return child(args.child, args.folder, args.steps)
+    params = sum(a * b + b for a, b in zip(WIDTHS, WIDTHS[1:]))
+    model_mb = params * 4 / 2**20
+    with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
+        plain = train(None, args.steps)
+        recorded = train(str(Path(tmp) / "run"), args.steps)
+        plain_again = train(None, args.steps)
+        base = min(plain, plain_again)
+        own, checked = run_child("mindspore", "", args.steps), run_child("check", str(Path(tmp) / "run"), 0)
+    print(f"model: {params / 1e6:.1f} M parameters ({model_mb:.0f} MB), batch {BATCH}, {args.steps} steps")
+    print(f"torch step: {base * 1e3:.0f} ms, with record(path): {recorded * 1e3:.0f} ms "
+          f"-> {recorded / base:.2f}x (target <= 1.25)")
+    print(f"check_port per step: {checked['per_step'] * 1e3:.0f} ms, MindSpore's own nn.Rprop step: "
+          f"{own['per_step'] * 1e3:.0f} ms -> {checked['per_step'] / own['per_step']:.2f}x (target <= 2)")
+    print(f"peak memory: check_port {checked['peak_mb']:.0f} MB = {checked['peak_mb'] / model_mb:.1f}x the model "
+          f"(target <= 3); MindSpore training alone {own['peak_mb']:.0f} MB = {own['peak_mb'] / model_mb:.1f}x")
+
+
+if __name__ == "__main__":
+    main()
