@@ -50,7 +50,21 @@ def _check_target(target):
                               "'experimental' (mindspore.experimental.optim.Rprop)")
 
 
-def _check_names(names, count, what):
+def _check_names(names, count, what, groups=()):
+    """The MindSpore names in the torch optimizer's parameter order. A dict {torch key: MindSpore
+    name} (what port_names.map_names returns) is put in that order by the `param_names` torch keeps
+    when the optimizer was built from model.named_parameters(); a list must already be in it."""
+    if isinstance(names, dict):
+        keys = [k for g in groups for k in g.get("param_names", [])]
+        if len(keys) != count:
+            raise CheckpointError("names is a dict, but the param_groups do not list their param_names: "
+                                  "build the torch optimizer from model.named_parameters(), or pass a list "
+                                  "of MindSpore names in the optimizer's parameter order")
+        unknown = [k for k in keys if names.get(k) is None]
+        if unknown:
+            raise CheckpointError(f"names has no MindSpore name for the param_names {unknown}: build the "
+                                  "groups from model.named_parameters(), whose names are the state_dict keys")
+        names = [names[k] for k in keys]
     names = list(names)
     if len(names) != count or len(set(names)) != len(names) or not all(isinstance(n, str) for n in names):
         raise CheckpointError(f"names: {len(names)} given ({names!r}), but {what} has {count} "
@@ -62,13 +76,19 @@ def _flat_params(param_groups):
     return [p for group in param_groups for p in group["params"]]
 
 
-def torch_to_mindspore(state_dict, names, target="nn", *, params=None, unstepped="refuse"):
+def torch_to_mindspore(state_dict, names, target="nn", *, params=None, unstepped="refuse", frozen=()):
     """torch.optim.Rprop.state_dict() -> {name: NumPy array} as MindSpore's `target` optimizer
     stores it for parameters named `names` (in the torch optimizer's parameter order): `prev.NAME`,
     `step_size.NAME`, the counter, and for nn also `learning_rate`. `state_dict` is not modified.
 
     params: optional {MindSpore name: tensor or array} of the model's weights; they are added under
     their names (as `mindspore.save_checkpoint(optimizer)` stores them) and their shapes checked.
+    names: MindSpore names in the torch optimizer's parameter order, or a {torch key: MindSpore
+    name} dict when the optimizer was built from named_parameters(). frozen: MindSpore names of
+    parameters that the MindSpore optimizer does not hold (built from net.trainable_params() with
+    them frozen): their state is left out. With parameter groups whose lr differ, nn.Rprop gets
+    `learning_rate_group_N` for every group N (build it with the same groups in the same order,
+    each with its lr), else one `learning_rate`.
     unstepped="seed": a parameter without state (it never had a gradient) gets what torch gives it
     at its first gradient, prev = 0 and step_size = its group's lr (needs `params` for shape and
     dtype). MindSpore feeds it zero gradients meanwhile, which keep exactly that state, so its
@@ -80,7 +100,7 @@ def torch_to_mindspore(state_dict, names, target="nn", *, params=None, unstepped
         raise CheckpointError("state_dict must be torch.optim.Rprop.state_dict(): a dict with "
                               "'state' and 'param_groups'")
     order = _flat_params(groups)
-    names = _check_names(names, len(order), "the state_dict")
+    names = _check_names(names, len(order), "the state_dict", groups)
     for group in groups:
         if "etas" not in group or "step_sizes" not in group:
             raise CheckpointError(f"not a torch.optim.Rprop state_dict: its param_groups have keys "
@@ -99,17 +119,19 @@ def torch_to_mindspore(state_dict, names, target="nn", *, params=None, unstepped
                                   f"Rprop keeps {sorted(RPROP_STATE)}")
     if unstepped not in ("refuse", "seed"):
         raise CheckpointError(f"unstepped={unstepped!r}: use 'refuse' or 'seed'")
+    frozen = set(frozen)
+    if frozen - set(names):
+        raise CheckpointError(f"frozen names {sorted(frozen - set(names))} that are not among names")
     weights = None
     if params is not None:
         if set(params) != set(names):
             raise CheckpointError(f"params has {sorted(params)}, expected the names {sorted(names)}")
-        weights = {n: _numpy(params[n]) for n in names}
-    if len({float(g["lr"]) for g in groups}) > 1 and target == "nn":
-        raise CheckpointError("the param groups have different lr: this converter writes nn.Rprop's "
-                              "one `learning_rate`; use one lr (it only matters before step 1)")
+        weights = {n: _numpy(params[n]) for n in names if n not in frozen}   # the optimizer's own
     out, steps = {}, []
     for index, name in zip(order, names):
         group = next(g for g in groups if index in g["params"])
+        if name in frozen:
+            continue
         if index not in state:
             if unstepped == "refuse" or weights is None:
                 raise CheckpointError(
@@ -136,7 +158,10 @@ def torch_to_mindspore(state_dict, names, target="nn", *, params=None, unstepped
         out[f"prev.{name}"], out[f"step_size.{name}"] = prev, step_size
     counter = max(steps, default=0)
     out[COUNTER[target]] = np.full(COUNTER_SHAPE[target], counter, np.int32)
-    if target == "nn":
+    if target == "nn" and len({float(g["lr"]) for g in groups}) > 1:
+        out.update({f"learning_rate_group_{i}": np.array(float(g["lr"]), np.float32)
+                    for i, g in enumerate(groups)})
+    elif target == "nn":
         out["learning_rate"] = np.array(float(groups[0]["lr"]), np.float32)
     return {**(weights or {}), **out}
 
@@ -187,7 +212,7 @@ def load_into_mindspore(optimizer, converted):
         every[key].set_data(ms.Tensor(np.array(converted[key], copy=True)))
 
 
-def mindspore_to_torch(ms_state, names, target="nn", param_groups=None):
+def mindspore_to_torch(ms_state, names, target="nn", param_groups=None, *, frozen=()):
     """MindSpore Rprop state -> a state_dict for torch.optim.Rprop.load_state_dict.
 
     ms_state: {name: array or Tensor/Parameter} (optimizer.parameters_dict(), a dict of asnumpy()
@@ -196,7 +221,8 @@ def mindspore_to_torch(ms_state, names, target="nn", param_groups=None):
     param_groups: the param_groups of the torch optimizer that will load the state (required:
     load_state_dict overwrites its hyper-parameters with these, and MindSpore's state has no etas,
     step_sizes or maximize; from
-    `optimizer.param_groups` the shapes are checked too). A counter of 0 (never stepped) gives an
+    `optimizer.param_groups` the shapes are checked too). frozen: MindSpore names of parameters the
+    MindSpore optimizer did not hold; they get no torch state (as a parameter torch never stepped). A counter of 0 (never stepped) gives an
     empty state, so torch seeds from lr as MindSpore would; otherwise every parameter gets
     step = counter.
     """
@@ -210,7 +236,7 @@ def mindspore_to_torch(ms_state, names, target="nn", param_groups=None):
         import mindspore as ms
         ms_state = ms.load_checkpoint(os.fspath(ms_state))
     order = _flat_params(param_groups)
-    names = _check_names(names, len(order), "param_groups")
+    names = _check_names(names, len(order), "param_groups", param_groups)
     if target == "nn" and any(g.get("maximize", False) for g in param_groups):
         raise CheckpointError("nn.Rprop state has no maximize: load it into a torch optimizer "
                               "with maximize=False")
@@ -221,7 +247,15 @@ def mindspore_to_torch(ms_state, names, target="nn", param_groups=None):
                 "(optimizer, ...) or optimizer.parameters_dict())")
         raise CheckpointError(f"the MindSpore state has no step counter {counter_name!r}; without it "
                               f"a resume would re-seed every step size from lr: {hint}")
-    missing = [k for n in names for k in (f"prev.{n}", f"step_size.{n}") if k not in ms_state]
+    frozen = set(frozen)
+    missing = [k for n in names if n not in frozen for k in (f"prev.{n}", f"step_size.{n}")
+               if k not in ms_state]
+    extra = sorted(k for k in ms_state if k.startswith(("prev.", "step_size."))
+                   and k.split(".", 1)[1] not in set(names) - frozen)
+    if extra:
+        raise CheckpointError(f"the MindSpore state holds {extra}, which names does not cover: give a "
+                              "name for every parameter of the MindSpore optimizer (frozen: only those "
+                              "it does not hold)")
     if missing:
         raise CheckpointError(f"the MindSpore state lacks {missing}: check names and target "
                               f"(it has {sorted(ms_state)})")
@@ -231,6 +265,8 @@ def mindspore_to_torch(ms_state, names, target="nn", param_groups=None):
     counter = int(counter.ravel()[0])
     state = {}
     for index, (name, param) in enumerate(zip(names, order)):
+        if name in frozen:
+            continue
         prev, step_size = _numpy(ms_state[f"prev.{name}"]), _numpy(ms_state[f"step_size.{name}"])
         shape, dtype = ((tuple(param.shape), _numpy(param[:0] if param.dim() else param).dtype)
                         if torch.is_tensor(param) else (prev.shape, prev.dtype))

@@ -406,3 +406,75 @@ def test_converter_is_standalone_and_short():
     public = [n for n in tree.body if isinstance(n, ast.FunctionDef) and not n.name.startswith("_")]
     assert {n.name for n in public} == {"torch_to_mindspore", "load_into_mindspore", "mindspore_to_torch"}
     assert all(ast.get_docstring(n) for n in public) and ast.get_docstring(tree)
+
+
+# --- a real model through the files: names from map_names, parameter groups, a frozen weight --------
+
+def _named_groups(model):
+    named = list(model.named_parameters())       # param_names are then the state_dict keys
+    return [{"params": [(k, p) for k, p in named if k.startswith("features.")], "lr": 1e-3},
+            {"params": [(k, p) for k, p in named if k.startswith("head.")], "lr": 1e-2}]
+
+
+@pytest.mark.claim("state.migrate")
+def test_files_of_a_cnn_with_groups_and_a_frozen_bias_resume_bit_identically_both_ways():
+    torch, ms = oracles.require("torch"), oracles.mindspore()
+    import port_models
+    port_names, port_transfer = load_snippet("port_names"), load_snippet("port_transfer")
+    torch.manual_seed(0)
+    model, _ = port_models.TORCH["cnn"](torch)
+    opt = torch.optim.Rprop(_named_groups(model))
+    x, y = (torch.from_numpy(a) for a in port_models.inputs("cnn", np.random.default_rng(0)))
+
+    def step(m, o):
+        o.zero_grad()
+        ((m(x) - y) ** 2).mean().backward()
+        grads = {k: p.grad for k, p in m.named_parameters()}
+        o.step()
+        return grads
+    for _ in range(3):
+        step(model, opt)
+    net, spec = port_models.MINDSPORE["cnn"](ms)
+    names = port_names.map_names(model, net)
+    port_transfer.transfer_to_mindspore(model, None, net, None, names)        # the weights
+    ms_opt = ms.nn.Rprop(port_models.mindspore_groups(net, spec), weight_decay=0.0)
+    frozen = ["features.0.bias"]
+    converted = rc.torch_to_mindspore(opt.state_dict(), names, "nn", frozen=frozen)
+    assert {"learning_rate_group_0", "learning_rate_group_1"} <= set(converted)
+    rc.load_into_mindspore(ms_opt, converted)
+    for _ in range(3):
+        grads = step(model, opt)
+        ms_opt(tuple(ms.Tensor(grads[next(k for k, v in names.items() if v == p.name)].numpy())
+                     for p in ms_opt.parameters))
+        for key, p in model.named_parameters():
+            assert net.parameters_dict()[names[key]].asnumpy().tobytes() == p.detach().numpy().tobytes()
+    model2, _ = port_models.TORCH["cnn"](torch)
+    opt2 = torch.optim.Rprop(_named_groups(model2))
+    with torch.no_grad():
+        for key, p in model2.state_dict(keep_vars=True).items():
+            if names[key]:
+                p.copy_(torch.from_numpy(net.parameters_dict()[names[key]].asnumpy()))
+    opt2.load_state_dict(rc.mindspore_to_torch(ms_opt.parameters_dict(), names, "nn",
+                                               param_groups=opt2.param_groups, frozen=frozen))
+    for _ in range(3):
+        grads = step(model, opt)
+        for key, p in model2.named_parameters():
+            p.grad = grads[key]
+        opt2.step()
+        for key, p in model.named_parameters():
+            assert dict(model2.named_parameters())[key].detach().numpy().tobytes() == p.detach().numpy().tobytes()
+
+
+@pytest.mark.claim("checkpoint.refuses")
+def test_a_names_dict_needs_param_names_and_must_cover_the_mindspore_state():
+    torch = oracles.require("torch")
+    params, grads = problem(np.float32)
+    tensors, opt = torch_optimizer(params)          # built from a list: no param_names
+    as_dict = {f"t{i}": n for i, n in enumerate(NAMES)}
+    with pytest.raises(rc.CheckpointError, match="param_names"):
+        rc.torch_to_mindspore(opt.state_dict(), as_dict, "nn")
+    ms_state = {"global_step": np.array([3], np.int32), **{f"{k}.{n}": np.zeros(SHAPES[n], np.float32)
+                                                           for n in NAMES for k in ("prev", "step_size")}}
+    with pytest.raises(rc.CheckpointError, match="does not cover"):
+        rc.mindspore_to_torch(ms_state, NAMES[:2], "nn", param_groups=[{**opt.param_groups[0],
+                                                                        "params": list(tensors.values())[:2]}])

@@ -252,3 +252,50 @@ def test_mindspore_updates_a_parameter_its_optimizer_holds_even_when_frozen(kind
         opt = optim.Rprop([param], lr=0.01)
     opt((ms.Tensor(np.ones(3, np.float32)),))
     assert np.all(param.asnumpy() < 1.0)
+
+
+@pytest.mark.claim("port-tools.transfer")
+def test_tied_weights_and_torch_compile_map_to_the_one_shared_parameter():
+    torch, ms = oracles.require("torch"), oracles.mindspore()
+
+    class Tied(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.embedding, self.out = torch.nn.Embedding(10, 4), torch.nn.Linear(4, 10, bias=False)
+            self.out.weight = self.embedding.weight
+
+    class TiedCell(ms.nn.Cell):
+        def __init__(self):
+            super().__init__()
+            self.embedding, self.out = ms.nn.Embedding(10, 4), ms.nn.Dense(4, 10, has_bias=False)
+            self.out.weight = self.embedding.embedding_table
+    model, net = torch.compile(Tied()), TiedCell()      # compiled lazily: only the wrapper is new
+    names = names_mod.map_names(model, net)
+    assert names == {"_orig_mod.embedding.weight": "embedding.embedding_table",
+                     "_orig_mod.out.weight": "embedding.embedding_table"}
+    opt = torch.optim.Rprop(model.parameters())
+    model._orig_mod.out(model._orig_mod.embedding(torch.tensor([1, 2]))).sum().backward()
+    opt.step()
+    ms_opt = ms.nn.Rprop(net.trainable_params(), learning_rate=0.01, weight_decay=0.0)
+    transfer.transfer_to_mindspore(model, opt, net, ms_opt, names)
+    state = opt.state[model._orig_mod.embedding.weight]
+    assert ms_opt.parameters_dict()["prev.embedding.embedding_table"].asnumpy().tobytes() == \
+        state["prev"].numpy().tobytes()
+    assert net.embedding.embedding_table.asnumpy().tobytes() == model._orig_mod.out.weight.detach().numpy().tobytes()
+
+
+@pytest.mark.claim("port-tools.transfer")
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_parameter_that_never_had_a_gradient_starts_as_in_torch(kind):
+    pair = Pair("cnn", kind)
+    for _ in range(BEFORE):            # head.bias gets no gradient yet: torch keeps no state for it
+        pair.opt.zero_grad()
+        ((pair.model(pair.x) - pair.y) ** 2).mean().backward()
+        pair.model.head.bias.grad = None
+        pair.opt.step()
+    assert not pair.opt.state[pair.model.head.bias]
+    transfer.transfer_to_mindspore(pair.model, pair.opt, pair.net, pair.ms_opt, pair.names)
+    for step in range(AFTER):
+        grads = pair.torch_step()
+        pair.feed_mindspore(grads)
+        assert _same(pair.mindspore_weights(), pair.torch_weights()) == [], f"step {BEFORE + step + 1}"
