@@ -144,7 +144,8 @@ def compare_gradients(recording, step, mindspore_grads, names, *, rounding_ulps=
     entries = {e["key"]: e for e in recording.torch_layers}
     present = {k: g for k, g in torch_grads.items() if g is not None}
     scale = max((float(np.max(np.abs(g))) for g in present.values() if g.size), default=0.0)
-    ulp = float(np.spacing(np.float32(scale))) if scale else float(np.finfo(np.float32).tiny)
+    dtype = next(iter(present.values())).dtype if present else np.dtype(np.float32)
+    ulp = float(np.spacing(dtype.type(scale))) if scale else float(np.finfo(dtype).tiny)
     rows, problems = [], []
     for key, grad in present.items():
         name = names.get(key)

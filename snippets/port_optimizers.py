@@ -84,7 +84,9 @@ def mindspore_view(optimizer):
     stored = optimizer.parameters_dict()
     slots = {}
     for index, (param, lr_holder, fixed) in enumerate(_mindspore_params(optimizer, experimental)):
-        lr_value = float(np.asarray(lr_holder.asnumpy() if hasattr(lr_holder, "asnumpy") else lr_holder))
+        value = np.float32(np.asarray(lr_holder.asnumpy() if hasattr(lr_holder, "asnumpy") else lr_holder))
+        lr_value = float(str(value))      # the shortest decimal that is this float32: 0.1, not 0.10000000149
+
         holder = lr_holder if type(lr_holder).__name__ == "Parameter" else None
         slots[param.name] = Slot(key=param.name, param=param, trained=True, lr=lr_value, lr_value=lr_value,
                                  lr_holder=holder, fixed=fixed,
