@@ -8,7 +8,8 @@ and the row of the mapping table that explains it; tell a port bug from rounding
     gradients = compare_gradients(recording, step, mindspore_grads, names)
 
 check_port sets the net's weights and buffers and the optimizer's state to the recording's start
-(through port_transfer's checks: nothing is written if they fail), builds your optimizer with
+(through port_transfer's checks: nothing is written if they fail; so check a fresh net, or check
+before you hand a run over, not after), builds your optimizer with
 `make_optimizer(mindspore_net)`, keeps the learning rates you built it with, and feeds it torch's
 gradients (zeros for a parameter torch had none for: MindSpore has no "skip"). Every setting that
 differs from torch's is reported with its row, even where the recorded steps happen to agree.
@@ -30,10 +31,13 @@ def row_link(row, zh=False):
 class Report:
     """What check_port found: `first_difference` (None, or a dict: step, torch_key, mindspore_name,
     element, torch, mindspore, row, link), `differences` (settings that differ from torch's, each
-    with its row) and `steps` (how many steps were replayed)."""
+    with its row), `steps` (how many steps were replayed) and `ok`: the port is right only when
+    both are empty (a setting may differ without showing in the recorded steps: nn.Rprop reads its
+    learning rate only at its first step, a frozen layer is fed zero gradients)."""
 
     def __init__(self, steps, first_difference, differences):
         self.steps, self.first_difference, self.differences = steps, first_difference, differences
+        self.ok = first_difference is None and not differences
         self.en, self.zh = self._text(False), self._text(True)
 
     def __str__(self):
@@ -42,7 +46,12 @@ class Report:
     def _text(self, zh):
         lines = []
         d = self.first_difference
-        if d is None:
+        if d is None and self.differences:
+            lines.append(f"回放的 {self.steps} 步与 torch 逐位一致，但以下 {len(self.differences)} 项设置与 "
+                         "torch 不同，迁移后的训练会因此出现差异：" if zh else
+                         f"The {self.steps} replayed steps agree with torch's, but {len(self.differences)} "
+                         "settings differ from torch's and would make the ported run differ:")
+        elif d is None:
             lines.append(f"所有 {self.steps} 步均与 torch 逐位一致。" if zh else
                          f"All {self.steps} steps are bit-identical to torch's.")
         else:
@@ -51,10 +60,10 @@ class Report:
                          f"{d['mindspore']!r}。" if zh else f"First difference at step {d['step']}: {where}, "
                          f"torch {d['torch']!r}, MindSpore {d['mindspore']!r}.")
             if d["row"]:
-                lines.append(f"原因见对照表 '{d['row']}' 行：{row_link(d['row'], True)}" if zh else
+                lines.append(f"原因见对照表“{d['row']}”行：{row_link(d['row'], True)}" if zh else
                              f"Explained by the row '{d['row']}': {row_link(d['row'])}")
             else:
-                lines.append("没有哪项设置能解释它：请用 compare_gradients 比较梯度。" if zh else
+                lines.append("没有哪项设置能解释这一差异：请用 compare_gradients 比较两边的梯度。" if zh else
                              "No setting explains it: compare the gradients with compare_gradients.")
         for difference in self.differences:
             en, cn = _messages([difference])[0]
@@ -103,7 +112,7 @@ def check_port(recording, mindspore_net, make_optimizer, names=None):
                 feed.append(ms.Tensor(np.zeros(param.shape, np.dtype(str(param.dtype).lower()))))
             else:
                 feed.append(ms.Tensor(np.array(_layout(entries[key], grad), copy=True)))
-        optimizer(tuple(feed))
+        optimizer(ms.mutable(tuple(feed)))   # mutable: one compiled graph, no per-call warning
         for param, key in order:
             expected = after.get(key, recording.start[f"weight/{key}"])
             ours = _layout(entries[key], param.asnumpy(), back=True)
@@ -138,8 +147,8 @@ def compare_gradients(recording, step, mindspore_grads, names, *, rounding_ulps=
     component. `within_rounding` is True when no component is further than `rounding_ulps` and no
     sign differs (Rprop reads only signs). `names` is a map_names dict."""
     if not isinstance(names, dict):
-        raise PortError("names must be a map_names dict (torch key -> MindSpore name)",
-                        "names 必须是 map_names 返回的字典（torch 键 -> MindSpore 参数名）")
+        raise PortError("names must be a map_names dict {torch key: MindSpore name}",
+                        "names 必须是 map_names 返回的字典 {torch 键: MindSpore 参数名}")
     torch_grads, _ = recording.step(step)
     entries = {e["key"]: e for e in recording.torch_layers}
     present = {k: g for k, g in torch_grads.items() if g is not None}
@@ -183,11 +192,12 @@ class GradientReport:
                    f"({scale:.3g}) at {w['torch_key']}{list(w['element'])}; {signs} signs differ. "
                    + ("Within rounding." if self.within_rounding else
                       f"More than rounding ({rounding_ulps} ulps) or a sign differs: look at "
-                      f"{w['mindspore_name']} in your port."))
-        self.zh = (f"第 {step} 步：最大差距为该步最大分量（{scale:.3g}）的 {w['max_ulps']:.3g} ulp，位于 "
-                   f"{w['torch_key']}{list(w['element'])}；{signs} 个分量符号不同。"
+                      f"{w['mindspore_name']} in your port, or at its layer in the table of Port your model."))
+        self.zh = (f"第 {step} 步：最大差值为 {w['max_ulps']:.3g} ulp（以该步最大梯度分量 {scale:.3g} 的 ulp "
+                   f"计），位于 {w['torch_key']}{list(w['element'])}；有 {signs} 个分量符号不同。"
                    + ("在舍入误差范围内。" if self.within_rounding else
-                      f"超出舍入误差（{rounding_ulps} ulp）或有符号不同：请检查移植代码中的 {w['mindspore_name']}。"))
+                      f"差值超出舍入误差（{rounding_ulps} ulp）或有分量符号不同：请检查迁移代码中的 "
+                      f"{w['mindspore_name']}，或对照表中该层的说明。"))
 
     def __str__(self):
         return self.en

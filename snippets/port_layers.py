@@ -7,6 +7,7 @@ takes its base's rule).
                tensor, e.g. BatchNorm's num_batches_tracked)
     layouts    torch attribute -> a named transform (LAYOUTS) from torch's array to MindSpore's;
                every transfer, replay and check applies it, and its inverse going back
+    missing    torch attribute -> (English, Chinese) advice when the MindSpore cell lacks the tensor
     cell       where the MindSpore tensors live, below the layer's cell (default: in it)
     settings   (torch attribute, MindSpore argument, relation[, stored]) that must agree: the
                relation is how MindSpore's constructor argument follows from torch's value
@@ -19,6 +20,8 @@ entry by copying weights with these rules and comparing the two layers' outputs)
 import numpy as np
 
 _SAME = {"weight": "weight", "bias": "bias"}
+_HAS_BIAS = {"bias": ("build it with has_bias=True (MindSpore's default is has_bias=False)",
+                      "构造时请传入 has_bias=True（MindSpore 默认 has_bias=False）")}
 _BATCHNORM = {
     "mindspore": None,   # filled below: BatchNorm1d -> BatchNorm1d, ...
     "names": {"weight": "gamma", "bias": "beta", "running_mean": "moving_mean",
@@ -33,15 +36,15 @@ _RNN_NAMES = {f"{kind}_{part}_l{layer}{suffix}": f"{kind}_{part}_l{layer}{suffix
 
 LAYERS = {
     "Linear": {"mindspore": ["Dense"], "names": _SAME},
-    "Conv1d": {"mindspore": ["Conv1d"], "names": _SAME, "layouts": {"weight": "insert-axis-2"},
+    "Conv1d": {"missing": _HAS_BIAS, "mindspore": ["Conv1d"], "names": _SAME, "layouts": {"weight": "insert-axis-2"},
                "settings": [("groups", "group", "same")]},
-    "Conv2d": {"mindspore": ["Conv2d"], "names": _SAME, "settings": [("groups", "group", "same")]},
-    "Conv3d": {"mindspore": ["Conv3d"], "names": _SAME, "settings": [("groups", "group", "same")]},
-    "ConvTranspose1d": {"mindspore": ["Conv1dTranspose"], "names": _SAME,
+    "Conv2d": {"missing": _HAS_BIAS, "mindspore": ["Conv2d"], "names": _SAME, "settings": [("groups", "group", "same")]},
+    "Conv3d": {"missing": _HAS_BIAS, "mindspore": ["Conv3d"], "names": _SAME, "settings": [("groups", "group", "same")]},
+    "ConvTranspose1d": {"missing": _HAS_BIAS, "mindspore": ["Conv1dTranspose"], "names": _SAME,
                         "layouts": {"weight": "insert-axis-2"}, "settings": [("groups", "group", "same")]},
-    "ConvTranspose2d": {"mindspore": ["Conv2dTranspose"], "names": _SAME,
+    "ConvTranspose2d": {"missing": _HAS_BIAS, "mindspore": ["Conv2dTranspose"], "names": _SAME,
                         "settings": [("groups", "group", "same")]},
-    "ConvTranspose3d": {"mindspore": ["Conv3dTranspose"], "names": _SAME,
+    "ConvTranspose3d": {"missing": _HAS_BIAS, "mindspore": ["Conv3dTranspose"], "names": _SAME,
                         "settings": [("groups", "group", "same")]},
     "BatchNorm1d": {**_BATCHNORM, "mindspore": ["BatchNorm1d"]},
     "BatchNorm2d": {**_BATCHNORM, "mindspore": ["BatchNorm2d"]},

@@ -123,13 +123,13 @@ def _settings_problems(entry, rule, cell):
         if want is None and torch_attr == "momentum":
             problems.append((f"{entry['module']}: torch momentum=None (a cumulative average that reads "
                              "num_batches_tracked) has no MindSpore counterpart: give torch a number",
-                             f"{entry['module']}：torch 的 momentum=None（读取 num_batches_tracked 的累积平均）"
-                             "在 MindSpore 中没有对应写法：请在 torch 中设为数值"))
+                             f"{entry['module']}：torch 的 momentum=None（用 num_batches_tracked 计算累积平均）"
+                             "在 MindSpore 中没有对应设置：请在 torch 中把 momentum 设为数值"))
         elif not _equal(want, have):
             problems.append((f"{entry['module']}: torch {torch_attr}={_show(ours)} needs MindSpore "
                              f"{ms_attr}={_show(want)}, the cell was built with {_show(have)}",
-                             f"{entry['module']}：torch 的 {torch_attr}={_show(ours)} 对应 MindSpore 的 "
-                             f"{ms_attr}={_show(want)}，而该 Cell 构造时为 {_show(have)}"))
+                             f"{entry['module']}：torch 的 {torch_attr}={_show(ours)} 需要 MindSpore 的 "
+                             f"{ms_attr}={_show(want)}，但该 Cell 构造时用的是 {_show(have)}"))
     return problems
 
 
@@ -155,15 +155,22 @@ def structural_name(entry, params, cells):
     key = entry["key"]
     if rule is not None and (cell is None or type(cell).__name__ not in rule["mindspore"]):
         found = type(cell).__name__ if cell is not None else "nothing"
+        found_zh = type(cell).__name__ if cell is not None else "无"
         return NO_MATCH, [(f"{key}: torch {entry['type']} at {entry['module'] or 'the root'} needs a "
                            f"MindSpore {' or '.join(rule['mindspore'])} there, found {found}",
-                           f"{key}：torch 的 {entry['type']}（位置 {entry['module'] or '根'}）在 MindSpore "
-                           f"中应对应同一位置的 {' 或 '.join(rule['mindspore'])}，实际为 {found}")]
+                           f"{key}：torch 的 {entry['type']}（位于 {entry['module'] or '根模块'}）在 MindSpore "
+                           f"中的同一位置应为 {' 或 '.join(rule['mindspore'])}，实际为 {found_zh}")]
     ms_attr = rule["names"].get(entry["attr"], "?") if rule else entry["attr"]
     if ms_attr is None:
         return None, []
     where = f"{entry['path']}.{rule['cell']}" if rule and rule.get("cell") else entry["path"]
     found = params.get((where, ms_attr))
+    if found is None and rule and ms_attr != "?":        # the right layer, without this tensor
+        en, zh = rule.get("missing", {}).get(entry["attr"], ("", ""))
+        return NO_MATCH, [(f"{key}: the MindSpore {type(cell).__name__} at {entry['module']} has no "
+                           f"{ms_attr}{': ' + en if en else ''}",
+                           f"{key}：位于 {entry['module']} 的 MindSpore {type(cell).__name__} 没有 "
+                           f"{ms_attr}{'：' + zh if zh else ''}")]
     if found is None:
         return NO_MATCH, []      # a leftover, reported by the caller
     name, param, cell = found
@@ -173,7 +180,7 @@ def structural_name(entry, params, cells):
         problems.append((f"{key} {tuple(entry['shape'])} -> {name} {tuple(param.shape)}: the shapes "
                          "differ (after the layer's layout rule); check the layer's sizes",
                          f"{key} {tuple(entry['shape'])} -> {name} {tuple(param.shape)}：形状不同"
-                         "（已按该层的布局规则转换）；请检查该层的尺寸"))
+                         "（已按该层的布局规则换算）：请检查该层的尺寸设置"))
     if rule:
         problems += _settings_problems(entry, rule, cells[where])
     return name, problems
@@ -212,8 +219,8 @@ def map_names(torch_model, mindspore_net, overrides=None):
         problems.append((f"unmatched torch keys {left_torch}, unmatched MindSpore parameters {left_ms}: "
                          "the two models differ there; settle each with overrides={torch key: "
                          "MindSpore name or None}",
-                         f"未能匹配的 torch 键 {left_torch}，未能匹配的 MindSpore 参数 {left_ms}：两个模型"
-                         "在这些位置不同；请用 overrides={torch 键: MindSpore 参数名或 None} 逐一指定"))
+                         f"torch 中未匹配的键 {left_torch}，MindSpore 中未匹配的参数 {left_ms}：两个模型"
+                         "在这些位置结构不同，请用 overrides={torch 键: MindSpore 参数名或 None} 逐一指定"))
     refuse(problems, "map_names: cannot match the two models:", "map_names：无法匹配这两个模型：")
     return result
 

@@ -59,7 +59,7 @@ def torch_view(optimizer, keys):
     kind = type(optimizer).__name__
     if kind not in OPTIMIZERS:
         raise PortError(f"torch optimizer {kind} is not supported: these tools know {sorted(OPTIMIZERS)}",
-                        f"不支持 torch 优化器 {kind}：这些工具支持 {sorted(OPTIMIZERS)}")
+                        f"不支持 torch 优化器 {kind}：这些工具只支持 {sorted(OPTIMIZERS)}")
     slots = {}
     for group in optimizer.param_groups:
         fixed = {"etas": _floats(group["etas"]), "step_sizes": _floats(group["step_sizes"]),
@@ -78,7 +78,7 @@ def mindspore_view(optimizer):
     experimental = type(optimizer).__module__.startswith("mindspore.experimental")
     if name not in OPTIMIZERS:
         raise PortError(f"MindSpore optimizer {name} is not supported: these tools know {sorted(OPTIMIZERS)}",
-                        f"不支持 MindSpore 优化器 {name}：这些工具支持 {sorted(OPTIMIZERS)}")
+                        f"不支持 MindSpore 优化器 {name}：这些工具只支持 {sorted(OPTIMIZERS)}")
     table = OPTIMIZERS[name]
     kind = "experimental" if experimental else "nn"
     stored = optimizer.parameters_dict()
@@ -109,7 +109,7 @@ def _mindspore_params(optimizer, experimental):
     if optimizer.dynamic_lr:
         raise PortError("the MindSpore optimizer has a dynamic learning rate: build it with a number "
                         "(nn.Rprop reads the learning rate only at its first step)",
-                        "该 MindSpore 优化器使用动态学习率：请用数值构造它（nn.Rprop 只在第 1 步读取学习率）")
+                        "该 MindSpore 优化器使用了动态学习率：请改用数值作为 learning_rate（nn.Rprop 只在第 1 步读取学习率）")
     common = {"etas": (float(optimizer.etaminus), float(optimizer.etaplus)),
               "step_sizes": (float(optimizer.step_size_min), float(optimizer.step_size_max)),
               "maximize": False}

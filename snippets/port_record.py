@@ -99,7 +99,7 @@ def record(torch_model, torch_optimizer, path=None):
     kind = type(torch_optimizer).__name__
     if kind not in OPTIMIZERS:
         raise PortError(f"torch optimizer {kind} is not supported: these tools know {sorted(OPTIMIZERS)}",
-                        f"不支持 torch 优化器 {kind}：这些工具支持 {sorted(OPTIMIZERS)}")
+                        f"不支持 torch 优化器 {kind}：这些工具只支持 {sorted(OPTIMIZERS)}")
     layers = describe_torch(torch_model)
     tensors = torch_model.state_dict(keep_vars=True)
     keys = {}

@@ -39,7 +39,7 @@ def _torch_numpy(tensor):
         return tensor
     if str(tensor.dtype) == "torch.bfloat16" or tensor.is_complex():
         raise PortError(f"{tensor.dtype} tensors are not transferred (MindSpore's optimizers do not run them "
-                        "on CPU)", f"不转换 {tensor.dtype} 张量（MindSpore 的优化器在 CPU 上不支持）")
+                        "on CPU)", f"不迁移 {tensor.dtype} 张量：MindSpore 的优化器在 CPU 上不支持这种类型")
     return tensor.detach().cpu().numpy()
 
 
@@ -75,8 +75,8 @@ def check_names(names, torch_model, mindspore_net):
             problems.append((f"names maps {entry['key']!r} to {names[entry['key']]!r}, but by structure "
                              f"it is {name!r}: use map_names' dict (its overrides settle only what the "
                              "structure cannot match)", f"names 把 {entry['key']!r} 对应到 "
-                             f"{names[entry['key']]!r}，但按结构应为 {name!r}：请使用 map_names 的结果"
-                             "（overrides 只用于结构无法匹配的张量）"))
+                             f"{names[entry['key']]!r}，但按结构应为 {name!r}：请直接使用 map_names 返回的字典"
+                             "（其 overrides 只用于结构无法匹配的张量）"))
     refuse(problems, "names does not fit these models (nothing was written):",
            "names 与这两个模型不符（未写入任何内容）：")
     return names
@@ -99,11 +99,11 @@ def _weight_problems(pairs, to_mindspore):
         if ours.shape != tuple(param.shape) or str(ours.dtype) != ms_dtype:
             problems.append((f"{entry['key']} is {ours.shape} {ours.dtype} (after the layout rule), "
                              f"{param.name} is {tuple(param.shape)} {ms_dtype}: make the layers and dtypes "
-                             "agree", f"{entry['key']} 为 {ours.shape} {ours.dtype}（已按布局规则转换），"
+                             "agree", f"{entry['key']} 为 {ours.shape} {ours.dtype}（已按布局规则换算），"
                              f"{param.name} 为 {tuple(param.shape)} {ms_dtype}：请让两边的层与数据类型一致"))
         elif to_mindspore and param.name in written and written[param.name].tobytes() != ours.tobytes():
             problems.append((f"{param.name} is shared in MindSpore, but its torch keys hold different values",
-                             f"{param.name} 在 MindSpore 中是共享参数，但对应的 torch 键取值不同"))
+                             f"{param.name} 在 MindSpore 中是共享参数，但它对应的几个 torch 键取值不同"))
         written[param.name] = ours
     return problems
 
@@ -133,10 +133,14 @@ def _matched(pairs, torch_optimizer, mindspore_optimizer):
     if tv.table is not mv.table:
         raise PortError(f"torch {tv.kind} and {mv.kind} are not the same optimizer: transfer each "
                         "optimizer's state to the same optimizer", f"torch 的 {tv.kind} 与 {mv.kind} "
-                        "不是同一种优化器：优化器状态只能在同一种优化器之间转换")
+                        "不是同一种优化器：优化器状态只能在同种优化器之间迁移")
     rows, seen = [], set()
     for entry, tensor, param in pairs:
-        if param is None or param.name in seen:
+        if param is None:       # no MindSpore counterpart: fine for a buffer or a weight torch does not train
+            if entry["key"] in tv.slots:
+                rows.append((entry, tv.slots[entry["key"]], None))
+            continue
+        if param.name in seen:
             continue
         seen.add(param.name)
         tslot, mslot = tv.slots.get(entry["key"]), mv.slots.get(param.name)
@@ -165,17 +169,30 @@ def settings_differences(entry, tslot, mslot, table):
 
 
 def difference_message(key, name, setting, ours, theirs, row):
+    """(English, Chinese) for one setting that differs between torch and MindSpore."""
+    if setting == "trained" and name is None:
+        return (f"{key}: torch trains it, but names maps it to no MindSpore parameter: give it one "
+                "(a layer built without it? e.g. MindSpore's Conv has has_bias=False by default)",
+                f"{key}：torch 会训练该参数，但 names 没有把它对应到任何 MindSpore 参数：请为它指定一个"
+                "（是否构造该层时漏掉了它？例如 MindSpore 的 Conv 默认 has_bias=False）")
+    if setting == "trained" and theirs:
+        return (f"{key} / {name}: the MindSpore optimizer holds it, torch does not train it (frozen, "
+                "a buffer such as a BatchNorm statistic, or not in its optimizer); MindSpore updates every "
+                "parameter its optimizer holds, even with requires_grad=False: set requires_grad=False "
+                "on it and build the optimizer from net.trainable_params() (row 'params')",
+                f"{key} / {name}：MindSpore 优化器持有该参数，而 torch 不训练它（已冻结、是 BatchNorm 统计量"
+                "之类的缓冲区，或不在 torch 优化器中）；MindSpore 会更新其优化器持有的每个参数，即使 "
+                "requires_grad=False：请把它的 requires_grad 设为 False，再用 net.trainable_params() 构建"
+                "优化器（见对照表“params”行）")
     if setting == "trained":
-        side, other = ("torch", "MindSpore") if ours else ("MindSpore", "torch")
-        return (f"{key} / {name}: {side} trains it, {other} does not (frozen, or not in its optimizer; "
-                "MindSpore updates every parameter its optimizer holds, even with requires_grad=False): "
-                "make both sides agree (row 'params')",
-                f"{key} / {name}：{side} 会训练该参数，{other} 不会（已冻结或不在优化器中；MindSpore "
-                "会更新优化器持有的每个参数，即使 requires_grad=False）：请让两边一致（对照表 'params' 行）")
+        return (f"{key} / {name}: torch trains it, the MindSpore optimizer does not hold it: add it to "
+                "the MindSpore optimizer (requires_grad=True) or freeze it in torch (row 'params')",
+                f"{key} / {name}：torch 会训练该参数，而 MindSpore 优化器没有持有它：请把它加入 MindSpore "
+                "优化器（requires_grad=True），或在 torch 中冻结它（见对照表“params”行）")
     return (f"{key} / {name}: {setting} is {ours!r} in torch, {theirs!r} in MindSpore: build the "
             f"MindSpore optimizer with torch's value (row '{row}')",
             f"{key} / {name}：{setting} 在 torch 中为 {ours!r}，在 MindSpore 中为 {theirs!r}：请用 torch "
-            f"的值构造 MindSpore 优化器（对照表 '{row}' 行）")
+            f"的值构造 MindSpore 优化器（见对照表“{row}”行）")
 
 
 def _plan_for_mindspore(pairs, torch_optimizer, mindspore_optimizer, set_lr):
@@ -208,8 +225,8 @@ def _plan_for_mindspore(pairs, torch_optimizer, mindspore_optimizer, set_lr):
         if len(values) > 1:
             problems.append((f"MindSpore's {holder.name} is one learning rate for parameters whose torch lr "
                              f"differ ({sorted(values)}): give them parameter groups of their own",
-                             f"MindSpore 的 {holder.name} 是多个参数共用的一个学习率，而它们在 torch 中的 lr "
-                             f"不同（{sorted(values)}）：请为它们分别设置参数组"))
+                             f"MindSpore 的 {holder.name} 是多个参数共用的学习率，但这些参数在 torch 中的 lr "
+                             f"不同（{sorted(values)}）：请为它们分别建立参数组"))
         else:
             plan.append((holder, np.array(values.pop(), np.float32)))
     plan.append((mv.counter, np.full(mv.counter_shape, counter, np.int32)))
@@ -217,7 +234,7 @@ def _plan_for_mindspore(pairs, torch_optimizer, mindspore_optimizer, set_lr):
 
 
 def _messages(differences):
-    return [difference_message(d["key"], d["name"] or "-", d["setting"], d["torch"], d["mindspore"], d["row"])
+    return [difference_message(d["key"], d["name"], d["setting"], d["torch"], d["mindspore"], d["row"])
             for d in differences]
 
 
@@ -251,8 +268,8 @@ def transfer_to_torch(mindspore_net, mindspore_optimizer, torch_model, torch_opt
         if len(values) > 1:
             problems.append((f"a torch parameter group holds parameters whose MindSpore learning rates "
                              f"differ ({sorted(values)}): split it into groups of one lr each",
-                             f"torch 的一个参数组中各参数在 MindSpore 中的学习率不同（{sorted(values)}）："
-                             "请按学习率拆分参数组"))
+                             f"torch 的某个参数组内各参数在 MindSpore 中的学习率不同（{sorted(values)}）："
+                             "请拆分该参数组，使每组只有一个学习率"))
     refuse(problems, "transfer_to_torch: nothing was written:", "transfer_to_torch：未写入任何内容：")
     with torch.no_grad():
         for entry, tensor, param in pairs:

@@ -89,6 +89,11 @@ def test_a_run_continues_bit_identically_in_mindspore_and_back_in_torch(model, k
     transfer.transfer_to_torch(pair.net, pair.ms_opt, model2, opt2, names_mod.map_names(model2, pair.net))
     assert _same(pair.torch_weights(model2), pair.torch_weights()) == []
     assert _buffers(model2) == buffers
+    _continue_in_torch(pair, model2, opt2)
+
+
+def _continue_in_torch(pair, model2, opt2):
+    """model2 steps on the gradients of pair's torch run and must stay bit-identical to it."""
     for _ in range(AFTER):
         grads = pair.torch_step()
         for key, param in model2.named_parameters():
@@ -118,12 +123,7 @@ def test_a_run_started_in_mindspore_continues_in_torch(kind):
     opt2 = pair.torch.optim.Rprop(groups2, lr=1e-2)
     transfer.transfer_to_torch(pair.net, pair.ms_opt, model2, opt2)
     assert _same(pair.torch_weights(model2), pair.torch_weights()) == []
-    for _ in range(AFTER):
-        grads = pair.torch_step()
-        for key, param in model2.named_parameters():
-            param.grad = None if grads[key] is None else pair.torch.from_numpy(grads[key])
-        opt2.step()
-        assert _same(pair.torch_weights(model2), pair.torch_weights()) == []
+    _continue_in_torch(pair, model2, opt2)
 
 
 @pytest.mark.claim("port-tools.check-port")
@@ -139,7 +139,8 @@ def test_check_port_finds_no_difference_in_a_correct_port(model, kind, start, on
     recording.close()
     report = check.check_port(str(tmp_path / "run") if on_disk else recording, pair.net,
                               pair.make_optimizer)
-    assert report.first_difference is None and report.differences == [] and report.steps == 5, str(report)
+    assert report.ok and report.first_difference is None and report.differences == [] and report.steps == 5, \
+        str(report)
 
 
 @pytest.mark.claim("port-tools.check-port")
@@ -169,8 +170,9 @@ def test_check_port_reports_a_setting_even_where_the_steps_agree():
         pair.torch_step()
     recording.close()
     report = check.check_port(recording, pair.net, lambda net: pair.make_optimizer(net, lr=0.1, groups=False))
-    assert report.first_difference is None
+    assert report.first_difference is None and not report.ok
     assert {d["row"] for d in report.differences} == {"lr"} and "#row-lr" in str(report)
+    assert str(report).startswith("The 3 replayed steps agree with torch's, but 5 settings differ")
 
 
 @pytest.mark.claim("port-tools.gradients")
@@ -299,3 +301,44 @@ def test_a_parameter_that_never_had_a_gradient_starts_as_in_torch(kind):
         grads = pair.torch_step()
         pair.feed_mindspore(grads)
         assert _same(pair.mindspore_weights(), pair.torch_weights()) == [], f"step {BEFORE + step + 1}"
+
+
+@pytest.mark.claim("port-tools.refuses")
+def test_a_trained_weight_left_without_a_counterpart_is_refused_and_reported():
+    pair = Pair("cnn", "nn")
+    pair.model.features[0].bias.requires_grad_(True)      # torch trains the conv bias ...
+    pair.opt = pair.torch.optim.Rprop(pair.model.parameters(), lr=1e-2)
+    ms = pair.ms
+
+    class NoBias(ms.nn.Cell):                             # ... the MindSpore port forgot has_bias=True
+        def __init__(self):
+            super().__init__()
+            self.features = ms.nn.SequentialCell([ms.nn.Conv2d(3, 8, 3, pad_mode="pad", padding=1),
+                                                  ms.nn.BatchNorm2d(8), ms.nn.ReLU(), ms.nn.Flatten()])
+            self.head = ms.nn.Dense(8 * 6 * 6, 4)
+    net = NoBias()
+    with pytest.raises(names_mod.PortError) as caught:
+        names_mod.map_names(pair.model, net)
+    assert "has_bias=True" in str(caught.value) and "has_bias=True" in caught.value.zh
+    names = names_mod.map_names(pair.model, net, overrides={"features.0.bias": None})   # the wrong fix
+    make = lambda n: ms.nn.Rprop(n.trainable_params(), learning_rate=1e-2, weight_decay=0.0)  # noqa: E731
+    pair.torch_step()
+    with pytest.raises(names_mod.PortError, match="torch trains it"):
+        transfer.transfer_to_mindspore(pair.model, pair.opt, net, make(net), names)
+    recording = check.record(pair.model, pair.opt)
+    pair.torch_step()
+    recording.close()
+    report = check.check_port(recording, net, make, names)
+    assert not report.ok and [d["key"] for d in report.differences] == ["features.0.bias"]
+
+
+@pytest.mark.claim("port-tools.embedding-padding")
+def test_mindspore_computes_a_gradient_for_the_padding_row_torch_does_not():
+    torch, ms = oracles.require("torch"), oracles.mindspore()
+    tokens = np.array([[0, 1, 2, 0]], np.int64)
+    layer = torch.nn.Embedding(5, 3, padding_idx=0)
+    layer(torch.from_numpy(tokens)).sum().backward()
+    cell = ms.nn.Embedding(5, 3, padding_idx=0)
+    grad = ms.grad(lambda x: cell(x).sum(), None, cell.trainable_params())(ms.Tensor(tokens.astype(np.int32)))[0]
+    assert not layer.weight.grad[0].any() and layer.weight.grad[1].all()
+    assert np.all(grad.asnumpy()[0] == 2.0)               # two padding tokens, each with gradient 1

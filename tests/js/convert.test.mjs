@@ -265,7 +265,7 @@ describe("convert: torch → mindspore.nn.Rprop", () => {
 
   test("defaults: the initial step size is written out", () => {
     const r = ok(d, "torch.optim.Rprop(model.parameters())");
-    assert.equal(r.code, "mindspore.nn.Rprop(model.trainable_params(), learning_rate=0.01, etas=(0.5, 1.2), step_sizes=(1e-06, 50.0))");
+    assert.equal(r.code, "mindspore.nn.Rprop(net.trainable_params(), learning_rate=0.01, etas=(0.5, 1.2), step_sizes=(1e-06, 50.0))");
     assert.equal(r.identical, true);
     assert.deepEqual(ids(r), ["lr-default"]);
     assert.equal(r.caveats[0].row, "lr");
@@ -280,7 +280,7 @@ describe("convert: torch → mindspore.nn.Rprop", () => {
 
   test("lr=0 is fine for nn; an int lr becomes a float", () => {
     assert.equal(ok(d, "torch.optim.Rprop(model.parameters(), lr=0)").code,
-      "mindspore.nn.Rprop(model.trainable_params(), learning_rate=0.0, etas=(0.5, 1.2), step_sizes=(1e-06, 50.0))");
+      "mindspore.nn.Rprop(net.trainable_params(), learning_rate=0.0, etas=(0.5, 1.2), step_sizes=(1e-06, 50.0))");
     assert.match(ok(d, "torch.optim.Rprop(model.parameters(), lr=2)").code, /learning_rate=2\.0,/);
   });
 
@@ -313,7 +313,7 @@ describe("convert: torch → mindspore.nn.Rprop", () => {
 
   test("an lr expression is copied; named_parameters maps too", () => {
     const r = ok(d, "torch.optim.Rprop(model.named_parameters(), lr=base_lr * 2)");
-    assert.equal(r.code, "mindspore.nn.Rprop(model.trainable_params(), learning_rate=base_lr * 2, etas=(0.5, 1.2), step_sizes=(1e-06, 50.0))");
+    assert.equal(r.code, "mindspore.nn.Rprop(net.trainable_params(), learning_rate=base_lr * 2, etas=(0.5, 1.2), step_sizes=(1e-06, 50.0))");
     assert.deepEqual(ids(r), ["lr-expression"]);
   });
 
@@ -360,9 +360,9 @@ describe("convert: torch → mindspore.experimental.optim.Rprop", () => {
 
   test("defaults and custom values keep their names and types", () => {
     assert.equal(ok(d, "torch.optim.Rprop(model.parameters())").code,
-      "mindspore.experimental.optim.Rprop(model.trainable_params(), lr=0.01, etas=(0.5, 1.2), step_sizes=(1e-06, 50), maximize=False)");
+      "mindspore.experimental.optim.Rprop(net.trainable_params(), lr=0.01, etas=(0.5, 1.2), step_sizes=(1e-06, 50), maximize=False)");
     const r = ok(d, "torch.optim.Rprop(model.parameters(), lr=1, etas=[0.3, 2], step_sizes=(1e-4, 1), maximize=True)");
-    assert.equal(r.code, "mindspore.experimental.optim.Rprop(model.trainable_params(), lr=1, etas=[0.3, 2], step_sizes=(0.0001, 1), maximize=True)");
+    assert.equal(r.code, "mindspore.experimental.optim.Rprop(net.trainable_params(), lr=1, etas=[0.3, 2], step_sizes=(0.0001, 1), maximize=True)");
     assert.equal(r.identical, true);
     assert.deepEqual(r.caveats, []);
   });
@@ -382,7 +382,7 @@ describe("convert: torch → mindspore.experimental.optim.Rprop", () => {
 
   test("expressions are copied", () => {
     const r = ok(d, "torch.optim.Rprop(model.parameters(), lr=base_lr, etas=my_etas, step_sizes=ss, maximize=flag)");
-    assert.equal(r.code, "mindspore.experimental.optim.Rprop(model.trainable_params(), lr=base_lr, etas=my_etas, step_sizes=ss, maximize=flag)");
+    assert.equal(r.code, "mindspore.experimental.optim.Rprop(net.trainable_params(), lr=base_lr, etas=my_etas, step_sizes=ss, maximize=flag)");
     assert.deepEqual(ids(r), ["lr-expression", "etas-expression", "step-sizes-expression", "maximize-expression"]);
   });
 
@@ -404,14 +404,14 @@ describe("convert: mindspore.nn.Rprop → torch", () => {
 
   test("defaults: MindSpore's 0.1 is written out", () => {
     const r = ok(d, "mindspore.nn.Rprop(net.trainable_params())");
-    assert.equal(r.code, "torch.optim.Rprop(net.parameters(), lr=0.1, etas=(0.5, 1.2), step_sizes=(1e-06, 50.0))");
+    assert.equal(r.code, "torch.optim.Rprop(model.parameters(), lr=0.1, etas=(0.5, 1.2), step_sizes=(1e-06, 50.0))");
     assert.equal(r.identical, true);
     assert.deepEqual(ids(r), ["lr-default"]);
   });
 
   test("a schedule: only its first value matters", () => {
     const r = ok(d, "nn.Rprop(net.trainable_params(), learning_rate=[0.1, 0.01], weight_decay=0.0)");
-    assert.equal(r.code, "torch.optim.Rprop(net.parameters(), lr=0.1, etas=(0.5, 1.2), step_sizes=(1e-06, 50.0))");
+    assert.equal(r.code, "torch.optim.Rprop(model.parameters(), lr=0.1, etas=(0.5, 1.2), step_sizes=(1e-06, 50.0))");
     assert.equal(r.identical, true);
     assert.deepEqual(ids(r), ["lr-schedule"]);
     assert.equal(r.caveats[0].row, "lr-schedule");
@@ -470,7 +470,7 @@ describe("convert: mindspore.experimental.optim.Rprop → torch", () => {
 
   test("names and values are kept", () => {
     assert.equal(ok(d, "mindspore.experimental.optim.Rprop(net.trainable_params())").code,
-      "torch.optim.Rprop(net.parameters(), lr=0.01, etas=(0.5, 1.2), step_sizes=(1e-06, 50), maximize=False)");
+      "torch.optim.Rprop(model.parameters(), lr=0.01, etas=(0.5, 1.2), step_sizes=(1e-06, 50), maximize=False)");
     const r = ok(d, "optim.Rprop(params, 0.03, (0.45, 2), step_sizes=[1e-5, 2], maximize=True)");
     assert.equal(r.code, "torch.optim.Rprop(params, lr=0.03, etas=(0.45, 2), step_sizes=[1e-05, 2], maximize=True)");
     assert.equal(r.identical, true);
@@ -519,17 +519,17 @@ describe("convert: parameter groups", () => {
 
   test("the params rule: the path is kept, the method is swapped; anything else is copied with a caveat", () => {
     const r = ok(T2M, 'torch.optim.Rprop([{"params": model.backbone.parameters()}, {"params": self.net.head.parameters()}, {"params": head}])');
-    assert.equal(r.code, 'mindspore.nn.Rprop([{"params": model.backbone.trainable_params()}, {"params": self.net.head.trainable_params()}, '
+    assert.equal(r.code, 'mindspore.nn.Rprop([{"params": net.backbone.trainable_params()}, {"params": self.net.head.trainable_params()}, '
       + '{"params": head}], learning_rate=0.01, etas=(0.5, 1.2), step_sizes=(1e-06, 50.0))');
     assert.deepEqual(ids(r), ["lr-default", "params-kept"]);
     assert.match(r.caveats[1].en, /parameter group 3/);
-    assert.match(ok(M2T, 'nn.Rprop([{"params": net.backbone.trainable_params()}])').code, /^torch\.optim\.Rprop\(\[\{"params": net\.backbone\.parameters\(\)\}\]/);
+    assert.match(ok(M2T, 'nn.Rprop([{"params": net.backbone.trainable_params()}])').code, /^torch\.optim\.Rprop\(\[\{"params": model\.backbone\.parameters\(\)\}\]/);
     fails(T2M, 'torch.optim.Rprop([{"params": model.a.named_parameters()}, {"params": model.b.parameters()}])', "source-rejects");
   });
 
   test("torch → nn.Rprop: per-group lr; etas, step_sizes, maximize only when they equal the call's", () => {
     assert.equal(ok(T2M, two("torch.optim.Rprop", '"lr": 1e-3', "", "lr=0.05")).code,
-      'mindspore.nn.Rprop([{"params": model.backbone.trainable_params(), "lr": 0.001}, {"params": model.head.trainable_params()}], '
+      'mindspore.nn.Rprop([{"params": net.backbone.trainable_params(), "lr": 0.001}, {"params": net.head.trainable_params()}], '
       + "learning_rate=0.05, etas=(0.5, 1.2), step_sizes=(1e-06, 50.0))");
     const same = ok(T2M, two("torch.optim.Rprop", '"etas": [0.4, 1.5], "foreach": True', '"weight_decay": 0.1', "etas=(0.4, 1.5)"));
     assert.equal(same.identical, true);
@@ -550,20 +550,20 @@ describe("convert: parameter groups", () => {
 
   test("torch → experimental: group keys kept; an inherited lr=0 is written per group", () => {
     const r = ok(T2X, 'torch.optim.Rprop((dict(params=model.a.parameters(), step_sizes=(1e-7, 1), capturable=False), dict(params=model.b.parameters())), lr=0)');
-    assert.equal(r.code, "mindspore.experimental.optim.Rprop((dict(params=model.a.trainable_params(), lr=0.0, step_sizes=(1e-07, 1)), "
-      + "dict(params=model.b.trainable_params(), lr=0.0)), lr=1e-06, etas=(0.5, 1.2), step_sizes=(1e-06, 50), maximize=False)");
+    assert.equal(r.code, "mindspore.experimental.optim.Rprop((dict(params=net.a.trainable_params(), lr=0.0, step_sizes=(1e-07, 1)), "
+      + "dict(params=net.b.trainable_params(), lr=0.0)), lr=1e-06, etas=(0.5, 1.2), step_sizes=(1e-06, 50), maximize=False)");
     assert.deepEqual(ids(r), ["lr-zero", "group-lr-zero", "capturable-dropped", "group-lr-zero"]);
     assert.match(ok(T2X, 'torch.optim.Rprop(({"params": model.parameters(), "maximize": True, "lr": 0},))').code,
-      /^mindspore\.experimental\.optim\.Rprop\(\(\{"params": model\.trainable_params\(\), "lr": 0, "maximize": True\},\), /);
+      /^mindspore\.experimental\.optim\.Rprop\(\(\{"params": net\.trainable_params\(\), "lr": 0, "maximize": True\},\), /);
   });
 
   test("nn.Rprop → torch: group lr and weight decay, judged with the call's values", () => {
     const r = ok(M2T, two("nn.Rprop", '"weight_decay": 0.5', '"lr": 0.02', "learning_rate=0.01, weight_decay=0.1"));
-    assert.equal(r.code, 'torch.optim.Rprop([{"params": net.backbone.parameters()}, {"params": net.head.parameters(), "lr": 0.02}], '
+    assert.equal(r.code, 'torch.optim.Rprop([{"params": model.backbone.parameters()}, {"params": model.head.parameters(), "lr": 0.02}], '
       + "lr=0.01, etas=(0.5, 1.2), step_sizes=(1e-06, 50.0))");
     assert.equal(r.identical, false);
     assert.deepEqual(ids(r), ["weight-decay-no-equivalent"]);
-    assert.match(r.caveats[0].en, /`for p in net\.backbone\.parameters\(\): p\.grad \+= 0\.5 \* p\.detach\(\)`; `for p in net\.head\.parameters\(\): p\.grad \+= 0\.1 \* p\.detach\(\)`/);
+    assert.match(r.caveats[0].en, /`for p in model\.backbone\.parameters\(\): p\.grad \+= 0\.5 \* p\.detach\(\)`; `for p in model\.head\.parameters\(\): p\.grad \+= 0\.1 \* p\.detach\(\)`/);
     assert.match(r.caveats[0].en, /no "beta"\/"gamma" filter/);
     assert.equal(ok(M2T, two("nn.Rprop", '"weight_decay": 0', "", "weight_decay=0.0")).identical, true);
     assert.deepEqual(ids(ok(M2T, two("nn.Rprop", '"lr": 0.1'))), ["lr-default"]);
@@ -578,8 +578,8 @@ describe("convert: parameter groups", () => {
 
   test("experimental → torch: group keys kept, a group weight_decay checked and dropped", () => {
     const r = ok(X2T, two("optim.Rprop", '"lr": 0, "etas": (0.3, 1.5), "weight_decay": 0.5', '"maximize": True', "lr=0.02"));
-    assert.equal(r.code, 'torch.optim.Rprop([{"params": net.backbone.parameters(), "lr": 0, "etas": (0.3, 1.5)}, '
-      + '{"params": net.head.parameters(), "maximize": True}], lr=0.02, etas=(0.5, 1.2), step_sizes=(1e-06, 50), maximize=False)');
+    assert.equal(r.code, 'torch.optim.Rprop([{"params": model.backbone.parameters(), "lr": 0, "etas": (0.3, 1.5)}, '
+      + '{"params": model.head.parameters(), "maximize": True}], lr=0.02, etas=(0.5, 1.2), step_sizes=(1e-06, 50), maximize=False)');
     assert.deepEqual(ids(r), ["group-key-ignored"]);
     fails(X2T, two("optim.Rprop", '"lr": -1.0'), "source-rejects");
     fails(X2T, two("optim.Rprop", '"weight_decay": "a"'), "source-rejects");
@@ -610,13 +610,13 @@ describe("convert: input forms and robustness", () => {
 
   test("an object of keyword arguments: typed nodes, plain values, Python text", () => {
     const typed = ok("torch->mindspore", {kwargs: {lr: float(0.05), etas: tuple(float(0.4), int(2))}});
-    assert.equal(typed.code, "mindspore.nn.Rprop(model.trainable_params(), learning_rate=0.05, etas=(0.4, 2.0), step_sizes=(1e-06, 50.0))");
+    assert.equal(typed.code, "mindspore.nn.Rprop(net.trainable_params(), learning_rate=0.05, etas=(0.4, 2.0), step_sizes=(1e-06, 50.0))");
     const plain = ok("torch->mindspore", {kwargs: {lr: 0.05, etas: [0.4, 2], maximize: false, foreach: null, step_sizes: undefined}});
     assert.equal(plain.code, typed.code);
     const text = ok("torch->mindspore", {kwargs: {lr: "5e-2", etas: "(0.4, 2)"}, params: "list(model.parameters())"});
-    assert.equal(text.code, typed.code.replace("model.trainable_params()", "list(model.parameters())"));
+    assert.equal(text.code, typed.code.replace("net.trainable_params()", "list(model.parameters())"));
     const params = ok("mindspore->torch", {kwargs: {params: "net.trainable_params()", learning_rate: 0.05, weight_decay: 0}});
-    assert.equal(params.code, "torch.optim.Rprop(net.parameters(), lr=0.05, etas=(0.5, 1.2), step_sizes=(1e-06, 50.0))");
+    assert.equal(params.code, "torch.optim.Rprop(model.parameters(), lr=0.05, etas=(0.5, 1.2), step_sizes=(1e-06, 50.0))");
     // A JS number is a Python float, so an nn step size of 50 is fine; a Python int is not.
     ok("mindspore->torch", {kwargs: {step_sizes: [1e-6, 50]}});
     fails("mindspore->torch", {kwargs: {step_sizes: [1e-6, int(50)]}}, "source-rejects");

@@ -236,14 +236,21 @@ const NAME_PATH = String.raw`[A-Za-z_]\w*(?:\s*\.\s*[A-Za-z_]\w*)*`;
 // The one rule for a parameters expression: `model.parameters()` → `net.trainable_params()`,
 // `model.X.parameters()` → `net.X.trainable_params()` (any dotted path; `named_parameters()` too),
 // and back `X.trainable_params()` → `X.parameters()`. Anything else is copied with a caveat.
+// The stated rule: `model.X.parameters()` <-> `net.X.trainable_params()` (the names each framework's
+// documentation uses for the model); a path that starts with another name keeps it.
+function renameRoot(path, from, to) {
+  const clean = path.replace(/\s+/g, "");
+  return clean === from || clean.startsWith(`${from}.`) ? to + clean.slice(from.length) : clean;
+}
+
 function rewriteParams(source, target, text, caveats, what = ["The first argument", "第一个参数"]) {
   const toMindSpore = target !== "torch", fromMindSpore = source !== "torch";
   if (toMindSpore && !fromMindSpore) {
     const match = text.match(new RegExp(String.raw`^(${NAME_PATH})\s*\.\s*(?:named_)?parameters\s*\(\s*\)$`));
-    if (match) return `${match[1].replace(/\s+/g, "")}.trainable_params()`;
+    if (match) return `${renameRoot(match[1], "model", "net")}.trainable_params()`;
   } else if (!toMindSpore && fromMindSpore) {
     const match = text.match(new RegExp(String.raw`^(${NAME_PATH})\s*\.\s*trainable_params\s*\(\s*\)$`));
-    if (match) return `${match[1].replace(/\s+/g, "")}.parameters()`;
+    if (match) return `${renameRoot(match[1], "net", "model")}.parameters()`;
   }
   if (toMindSpore === fromMindSpore) return text;
   caveats.push(caveat("params-kept", "params",
