@@ -20,6 +20,10 @@ entry by copying weights with these rules and comparing the two layers' outputs)
 import numpy as np
 
 _SAME = {"weight": "weight", "bias": "bias"}
+_CONV = [("groups", "group", "same"), ("stride", "stride", "same"), ("dilation", "dilation", "same")]
+# MindSpore's 1-D convolutions are 2-D ones with a height of 1: stride (1, s), dilation (1, d)
+_CONV1D = [("groups", "group", "same"), ("stride", "stride", "leading-1"), ("dilation", "dilation", "leading-1")]
+_BATCH_FIRST = [("batch_first", "batch_first", "same")]
 _HAS_BIAS = {"bias": ("build it with has_bias=True (MindSpore's default is has_bias=False)",
                       "构造时请传入 has_bias=True（MindSpore 默认 has_bias=False）")}
 _BATCHNORM = {
@@ -37,15 +41,15 @@ _RNN_NAMES = {f"{kind}_{part}_l{layer}{suffix}": f"{kind}_{part}_l{layer}{suffix
 LAYERS = {
     "Linear": {"mindspore": ["Dense"], "names": _SAME},
     "Conv1d": {"missing": _HAS_BIAS, "mindspore": ["Conv1d"], "names": _SAME, "layouts": {"weight": "insert-axis-2"},
-               "settings": [("groups", "group", "same")]},
-    "Conv2d": {"missing": _HAS_BIAS, "mindspore": ["Conv2d"], "names": _SAME, "settings": [("groups", "group", "same")]},
-    "Conv3d": {"missing": _HAS_BIAS, "mindspore": ["Conv3d"], "names": _SAME, "settings": [("groups", "group", "same")]},
+               "settings": _CONV1D},
+    "Conv2d": {"missing": _HAS_BIAS, "mindspore": ["Conv2d"], "names": _SAME, "settings": _CONV},
+    "Conv3d": {"missing": _HAS_BIAS, "mindspore": ["Conv3d"], "names": _SAME, "settings": _CONV},
     "ConvTranspose1d": {"missing": _HAS_BIAS, "mindspore": ["Conv1dTranspose"], "names": _SAME,
-                        "layouts": {"weight": "insert-axis-2"}, "settings": [("groups", "group", "same")]},
+                        "layouts": {"weight": "insert-axis-2"}, "settings": _CONV1D},
     "ConvTranspose2d": {"missing": _HAS_BIAS, "mindspore": ["Conv2dTranspose"], "names": _SAME,
-                        "settings": [("groups", "group", "same")]},
+                        "settings": _CONV},
     "ConvTranspose3d": {"missing": _HAS_BIAS, "mindspore": ["Conv3dTranspose"], "names": _SAME,
-                        "settings": [("groups", "group", "same")]},
+                        "settings": _CONV},
     "BatchNorm1d": {**_BATCHNORM, "mindspore": ["BatchNorm1d"]},
     "BatchNorm2d": {**_BATCHNORM, "mindspore": ["BatchNorm2d"]},
     # MindSpore's BatchNorm3d keeps its tensors and settings in an inner BatchNorm2d cell `bn2d`
@@ -57,12 +61,13 @@ LAYERS = {
     "Embedding": {"mindspore": ["Embedding"], "names": {"weight": "embedding_table"},
                   "settings": [("padding_idx", "padding_idx", "same")]},
     "PReLU": {"mindspore": ["PReLU"], "names": {"weight": "w"}},
-    "LSTM": {"mindspore": ["LSTM"], "names": _RNN_NAMES},
-    "GRU": {"mindspore": ["GRU"], "names": _RNN_NAMES},
-    "RNN": {"mindspore": ["RNN"], "names": _RNN_NAMES},
+    "LSTM": {"mindspore": ["LSTM"], "names": _RNN_NAMES, "settings": _BATCH_FIRST},
+    "GRU": {"mindspore": ["GRU"], "names": _RNN_NAMES, "settings": _BATCH_FIRST},
+    "RNN": {"mindspore": ["RNN"], "names": _RNN_NAMES, "settings": _BATCH_FIRST},
     "MultiheadAttention": {"mindspore": ["MultiheadAttention"],
                            "names": {n: n for n in ("in_proj_weight", "in_proj_bias", "q_proj_weight",
-                                                    "k_proj_weight", "v_proj_weight", "bias_k", "bias_v")}},
+                                                    "k_proj_weight", "v_proj_weight", "bias_k", "bias_v")},
+                           "settings": _BATCH_FIRST},
 }
 
 # Modules that wrap a model without being part of it: their child's name is not part of a path
@@ -79,6 +84,7 @@ LAYOUTS = {
 RELATIONS = {
     "same": lambda value: value,
     "one-minus": lambda value: None if value is None else 1.0 - value,
+    "leading-1": lambda value: (1, *value),
 }
 
 

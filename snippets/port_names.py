@@ -138,6 +138,7 @@ def _show(value):
 
 
 def _equal(want, have):
+    want, have = (tuple(v) if isinstance(v, list) else v for v in (want, have))   # JSON keeps lists
     if isinstance(want, float) and isinstance(have, (float, int)):
         return math.isclose(want, float(have), rel_tol=1e-6, abs_tol=1e-12)
     if isinstance(have, (tuple, list)) and not isinstance(want, (tuple, list)):

@@ -117,6 +117,24 @@ def test_layernorm_epsilon_defaults_differ_and_a_mismatch_is_refused():
     assert "epsilon=1e-05" in str(error) and "epsilon=1e-05" in error.zh
 
 
+@pytest.mark.claim("port-tools.layers")
+@pytest.mark.parametrize("kind", ["Conv2d-stride", "Conv1d-stride", "Conv1d-dilation", "LSTM-batch_first",
+                                  "MultiheadAttention-batch_first"])
+def test_a_layer_setting_that_differs_is_refused(kind):
+    torch, ms = oracles.require("torch"), oracles.mindspore()
+    tn, mn = torch.nn, ms.nn
+    layer, cell, setting = {
+        "Conv2d-stride": (tn.Conv2d(3, 4, 3, stride=2), mn.Conv2d(3, 4, 3, has_bias=True), "stride"),
+        "Conv1d-stride": (tn.Conv1d(3, 4, 3, stride=2), mn.Conv1d(3, 4, 3, has_bias=True), "stride"),
+        "Conv1d-dilation": (tn.Conv1d(3, 4, 3), mn.Conv1d(3, 4, 3, dilation=2, has_bias=True), "dilation"),
+        "LSTM-batch_first": (tn.LSTM(4, 5, batch_first=True), mn.LSTM(4, 5), "batch_first"),
+        "MultiheadAttention-batch_first": (tn.MultiheadAttention(8, 2), mn.MultiheadAttention(8, 2, batch_first=True),
+                                           "batch_first"),
+    }[kind]
+    error = _refusal(torch, ms, layer, cell)
+    assert f"torch {setting}=" in str(error) and f"torch 的 {setting}=" in error.zh
+
+
 def _refusal(torch, ms, layer, cell):
     class Holder(ms.nn.Cell):
         def __init__(self):
