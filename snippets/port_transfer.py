@@ -10,8 +10,9 @@ the PortError names each parameter and what to do. Then save with each framework
 `mindspore.save_checkpoint` / `torch.save`.
 
 What a transfer decides, per parameter:
-- "trained" means held by the optimizer and requiring a gradient. A parameter trained on one side
-  only is refused (the runs would differ at once).
+- "trained" means, in torch, held by the optimizer and requiring a gradient; in MindSpore, held by
+  the optimizer (it updates what it holds, even with requires_grad=False). A parameter trained on
+  one side only is refused (the runs would differ at once).
 - A parameter that is held but not trained (frozen), or that never had a gradient, gets the state
   torch starts a parameter with (previous gradient 0, step size = its group's lr): MindSpore, fed
   zero gradients for it meanwhile, keeps exactly that state, so its first real gradient steps as
@@ -109,7 +110,8 @@ def _weight_problems(pairs, to_mindspore):
 
 
 def transfer_to_mindspore(torch_model, torch_optimizer, mindspore_net, mindspore_optimizer, names=None):
-    """Set every weight, buffer and the whole optimizer state of the MindSpore side from torch's."""
+    """Set every weight, buffer and the whole optimizer state of the MindSpore side from torch's
+    (with both optimizers None: the weights and buffers only)."""
     import mindspore as ms
     names = check_names(names, torch_model, mindspore_net)
     pairs = _pairs(torch_model, mindspore_net, names)
