@@ -18,7 +18,7 @@ import numpy as np
 
 from port_names import PortError, describe_mindspore, refuse
 from port_record import Recording, record, recorded_view  # noqa: F401  (record: re-exported)
-from port_transfer import _layout, _messages, _plan_for_mindspore, _weight_problems, check_names
+from port_transfer import _layout, _messages, _plan_for_mindspore, _weight_problems, check_names, write_plan
 
 SITE = "https://rprop-migration.github.io/rprop-reference/"
 PAGE = "rprop/"      # the optimizer's page, where each row has the anchor #row-ID
@@ -94,8 +94,7 @@ def check_port(recording, mindspore_net, make_optimizer, names=None):
     for entry, array, param in pairs:
         if param is not None:
             param.set_data(ms.Tensor(np.array(_layout(entry, array), copy=True)))
-    for target, value in plan:
-        target.set_data(ms.Tensor(value))
+    write_plan(plan)
     keys = {}
     for key, name in names.items():
         if name is not None:
@@ -116,7 +115,7 @@ def check_port(recording, mindspore_net, make_optimizer, names=None):
         for param, key in order:
             expected = after.get(key, recording.start[f"weight/{key}"])
             ours = _layout(entries[key], param.asnumpy(), back=True)
-            if ours.tobytes() != expected.tobytes():
+            if ours.shape != expected.shape or not np.array_equal(_bits(ours), _bits(np.asarray(expected))):
                 return Report(step, _first(step, key, param.name, ours, expected,
                                            _row(key, differences, missing)), differences)
     return Report(len(recording), None, differences)

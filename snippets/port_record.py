@@ -7,7 +7,8 @@
 parameter without one is marked missing: torch skips it, MindSpore would be fed zeros) and the
 weights after the step, plus, at the first step, every weight and buffer and the optimizer state
 (so a recording may start in the middle of a run). With `path` it writes a folder as it goes
-(meta.json, start.npz, step-NNNNNN.npz; a background thread does the writing), else it keeps the
+(meta.json, start.npz, and per step step-NNNNNN.bin with its index step-NNNNNN.json; a background
+thread does the writing), else it keeps the
 steps in memory (`.save(path)` writes them); `Recording.load(path)` reads one back. It also keeps
 each key's module path, layer type and settings, so map_names can match a net against it.
 """
@@ -41,10 +42,13 @@ class Recording:
                             f"第 {number} 步：该录制只有第 1 到第 {len(self)} 步")
         if self.folder is None:
             return self._steps[number - 1]
-        with np.load(os.path.join(self.folder, f"step-{number:06d}.npz")) as data:
-            grads = {k[5:]: data[k] for k in data.files if k.startswith("grad/")}
-            grads.update({k[8:]: None for k in data.files if k.startswith("missing/")})
-            return grads, {k[6:]: data[k] for k in data.files if k.startswith("after/")}
+        base = os.path.join(self.folder, f"step-{number:06d}")
+        with open(base + ".json", encoding="utf-8") as f:
+            index = json.load(f)
+        out = {"grad": {k: None for k in index["missing"]}, "after": {}}
+        for kind, key, dtype, shape, offset in index["arrays"]:   # read lazily, as the replay needs them
+            out[kind][key] = np.memmap(base + ".bin", dtype=dtype, mode="r", offset=offset, shape=tuple(shape))
+        return out["grad"], out["after"]
 
     def close(self):
         """Stop recording (remove the hooks) and finish writing."""
@@ -79,10 +83,20 @@ class Recording:
 
 
 def _save_step(folder, number, grads, after):
-    arrays = {f"grad/{k}": v for k, v in grads.items() if v is not None}
-    arrays.update({f"missing/{k}": np.zeros(0, np.int8) for k, v in grads.items() if v is None})
-    arrays.update({f"after/{k}": v for k, v in after.items()})
-    np.savez(os.path.join(folder, f"step-{number:06d}.npz"), **arrays)
+    """step-NNNNNN.bin: the raw bytes of every array one after the other (np.savez's zip checksum
+    took longer than the write); step-NNNNNN.json: what lies where, and the missing gradients."""
+    base, index, offset = os.path.join(folder, f"step-{number:06d}"), [], 0
+    with open(base + ".bin", "wb") as f:
+        for kind, arrays in (("grad", grads), ("after", after)):
+            for key, array in arrays.items():
+                if array is None:
+                    continue
+                array = np.ascontiguousarray(array)
+                array.tofile(f)
+                index.append([kind, key, array.dtype.str, list(array.shape), offset])
+                offset += array.nbytes
+    with open(base + ".json", "w", encoding="utf-8") as f:
+        json.dump({"arrays": index, "missing": [k for k, v in grads.items() if v is None]}, f)
 
 
 def _writer(recording):

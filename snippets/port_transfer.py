@@ -124,8 +124,14 @@ def transfer_to_mindspore(torch_model, torch_optimizer, mindspore_net, mindspore
     for entry, tensor, param in pairs:
         if param is not None:
             param.set_data(ms.Tensor(np.array(_layout(entry, _torch_numpy(tensor)), copy=True)))
+    write_plan(plan)
+
+
+def write_plan(plan):
+    """Write [(MindSpore Parameter, array or a function that makes it)], one value at a time."""
+    import mindspore as ms
     for target, value in plan:
-        target.set_data(ms.Tensor(value))
+        target.set_data(ms.Tensor(np.array(value() if callable(value) else value, copy=True)))
 
 
 def _matched(pairs, torch_optimizer, mindspore_optimizer):
@@ -215,12 +221,16 @@ def _plan_for_mindspore(pairs, torch_optimizer, mindspore_optimizer, set_lr):
         if mslot is None:
             continue
         lr = tslot.lr if tslot else mslot.lr
+        # each value is made when it is written, one at a time (a copy of the whole state at once
+        # was most of check_port's memory)
         if tslot and tslot.state:
-            values = {k: _layout(entry, _torch_numpy(tslot.state[k])) for k in table["state"]}
+            plan += [(mslot.state[k], lambda e=entry, t=tslot.state[k]: _layout(e, _torch_numpy(t)))
+                     for k in table["state"]]
         else:
             dtype = np.dtype(str(mslot.param.dtype).lower())
-            values = table["neutral"](tuple(mslot.param.shape), dtype, lr)
-        plan += [(mslot.state[k], np.array(values[k], copy=True)) for k in table["state"]]
+            shape = tuple(mslot.param.shape)
+            plan += [(mslot.state[k], lambda k=k, s=shape, d=dtype, lr=lr: table["neutral"](s, d, lr)[k])
+                     for k in table["state"]]
         if set_lr and mslot.lr_holder is not None:
             lrs.setdefault(id(mslot.lr_holder), (mslot.lr_holder, set()))[1].add(float(np.float32(lr)))
     for holder, values in lrs.values():
