@@ -16,9 +16,10 @@ differs from torch's is reported with its row, even where the recorded steps hap
 """
 import numpy as np
 
-from port_names import PortError, describe_mindspore, refuse
+from port_layers import LAYERS
+from port_names import PortError, _converted_shape, describe_mindspore, refuse
 from port_record import Recording, record, recorded_view  # noqa: F401  (record: re-exported)
-from port_transfer import _layout, _messages, _plan_for_mindspore, _weight_problems, check_names, write_plan
+from port_transfer import _layout, _messages, _plan_for_mindspore, check_names, write_plan
 
 SITE = "https://rprop-migration.github.io/rprop-reference/"
 PAGE = "rprop/"      # the optimizer's page, where each row has the anchor #row-ID
@@ -85,15 +86,13 @@ def check_port(recording, mindspore_net, make_optimizer, names=None):
     names = check_names(names, recording, mindspore_net)
     by_name = {name: p for name, p, _ in describe_mindspore(mindspore_net)[0].values()}
     entries = {e["key"]: e for e in recording.torch_layers}
-    pairs = [(e, recording.start[f"weight/{e['key']}"], by_name.get(names[e["key"]]))
-             for e in recording.torch_layers]
+    pairs = [(e, None, by_name.get(names[e["key"]])) for e in recording.torch_layers]   # weights: read below
     optimizer = make_optimizer(mindspore_net)
     plan, problems, differences = _plan_for_mindspore(pairs, recorded_view(recording), optimizer, False)
-    refuse(_weight_problems(pairs, True) + problems, "check_port: cannot start the replay (nothing was "
+    refuse(_recorded_weight_problems(pairs) + problems, "check_port: cannot start the replay (nothing was "
            "written):", "check_port：无法开始回放（未写入任何内容）：")
-    for entry, array, param in pairs:
-        if param is not None:
-            param.set_data(ms.Tensor(np.array(_layout(entry, array), copy=True)))
+    write_plan([(param, lambda e=entry: _layout(e, recording.start[f"weight/{e['key']}"]))
+                for entry, _, param in pairs if param is not None] + plan)
     write_plan(plan)
     keys = {}
     for key, name in names.items():
@@ -113,12 +112,28 @@ def check_port(recording, mindspore_net, make_optimizer, names=None):
                 feed.append(ms.Tensor(np.array(_layout(entries[key], grad), copy=True)))
         optimizer(ms.mutable(tuple(feed)))   # mutable: one compiled graph, no per-call warning
         for param, key in order:
-            expected = after.get(key, recording.start[f"weight/{key}"])
+            expected = after[key] if key in after else recording.start[f"weight/{key}"]
             ours = _layout(entries[key], param.asnumpy(), back=True)
             if ours.shape != expected.shape or not np.array_equal(_bits(ours), _bits(np.asarray(expected))):
                 return Report(step, _first(step, key, param.name, ours, expected,
                                            _row(key, differences, missing)), differences)
     return Report(len(recording), None, differences)
+
+
+def _recorded_weight_problems(pairs):
+    """The recorded weights' shapes and dtypes (kept in the recording's layer list) against the net's."""
+    problems = []
+    for entry, _, param in pairs:
+        if param is None:
+            continue
+        ours = (_converted_shape(entry, LAYERS.get(entry["rule"]) if entry["rule"] else None), entry["dtype"])
+        theirs = (tuple(param.shape), str(param.dtype).lower())
+        if ours != theirs:
+            problems.append((f"{entry['key']} is {ours[0]} {ours[1]} (after the layout rule), {param.name} is "
+                             f"{theirs[0]} {theirs[1]}: make the layers and dtypes agree",
+                             f"{entry['key']} 为 {ours[0]} {ours[1]}（已按布局规则换算），{param.name} 为 "
+                             f"{theirs[0]} {theirs[1]}：请让两边的层与数据类型一致"))
+    return problems
 
 
 def _first(step, key, name, ours, expected, row):

@@ -14,6 +14,7 @@ each key's module path, layer type and settings, so map_names can match a net ag
 """
 import json
 import os
+from collections.abc import Mapping
 import queue
 import threading
 
@@ -77,9 +78,8 @@ class Recording:
     def load(cls, path):
         with open(os.path.join(path, "meta.json"), encoding="utf-8") as f:
             meta = json.load(f)
-        with np.load(os.path.join(path, "start.npz")) as data:
-            start = {k: data[k] for k in data.files}
-        return cls(meta, start, None, path)
+        # start.npz stays open: each array is read when it is used, not all at once
+        return cls(meta, np.load(os.path.join(path, "start.npz")), None, path)
 
 
 def _save_step(folder, number, grads, after):
@@ -169,6 +169,22 @@ def _record_start(rec, torch_model, optimizer, keys, path):
         np.savez(os.path.join(path, "start.npz"), **rec.start)
 
 
+class _Stored(Mapping):
+    """One parameter's recorded optimizer state, read from the recording when a value is used."""
+
+    def __init__(self, start, keys):
+        self._start, self._keys = start, {k.split("/")[-1]: k for k in keys}
+
+    def __getitem__(self, name):
+        return self._start[self._keys[name]]
+
+    def __iter__(self):
+        return iter(self._keys)
+
+    def __len__(self):
+        return len(self._keys)
+
+
 def recorded_view(rec):
     """The torch optimizer at the recording's start, as port_transfer reads a live one."""
     table = OPTIMIZERS[rec.meta["optimizer"]]
@@ -177,6 +193,6 @@ def recorded_view(rec):
         fixed = {"etas": tuple(group["etas"]), "step_sizes": tuple(group["step_sizes"]),
                  "maximize": group["maximize"], "weight_decay": 0.0}
         for key, trained in zip(group["keys"], group["trained"]):
-            state = {s.split("/")[-1]: v for s, v in rec.start.items() if s.startswith(f"state/{key}/")}
+            state = _Stored(rec.start, [s for s in rec.start if s.startswith(f"state/{key}/")])
             slots[key] = Slot(key=key, trained=trained, lr=group["lr"], fixed=fixed, state=state)
     return View(f"torch.optim.{rec.meta['optimizer']}", table, slots)

@@ -224,7 +224,7 @@ def _plan_for_mindspore(pairs, torch_optimizer, mindspore_optimizer, set_lr):
         # each value is made when it is written, one at a time (a copy of the whole state at once
         # was most of check_port's memory)
         if tslot and tslot.state:
-            plan += [(mslot.state[k], lambda e=entry, t=tslot.state[k]: _layout(e, _torch_numpy(t)))
+            plan += [(mslot.state[k], lambda e=entry, st=tslot.state, k=k: _layout(e, _torch_numpy(st[k])))
                      for k in table["state"]]
         else:
             dtype = np.dtype(str(mslot.param.dtype).lower())
