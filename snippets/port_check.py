@@ -19,7 +19,7 @@ import numpy as np
 from port_layers import LAYERS
 from port_names import PortError, _converted_shape, describe_mindspore, refuse
 from port_record import Recording, record, recorded_view  # noqa: F401  (record: re-exported)
-from port_transfer import _layout, _messages, _plan_for_mindspore, check_names, write_plan
+from port_transfer import _layout, _messages, _plan_for_mindspore, check_names, shape_problem, write_plan
 
 SITE = "https://rprop-migration.github.io/rprop-reference/"
 PAGE = "rprop/"      # the optimizer's page, where each row has the anchor #row-ID
@@ -100,40 +100,35 @@ def check_port(recording, mindspore_net, make_optimizer, names=None):
             keys.setdefault(name, key)
     order = [(p, keys[p.name]) for p in optimizer.parameters]
     missing = set()
+    # one buffer per gradient, reused at every step; the tensors fed share its memory
+    buffers = [np.empty(param.shape, np.dtype(str(param.dtype).lower())) for param, _ in order]
+    feed = ms.mutable(tuple(ms.Tensor.from_numpy(b) for b in buffers))  # mutable: one compiled graph
     for step in range(1, len(recording) + 1):
-        grads, after = recording.step(step)
-        feed = []
-        for param, key in order:
-            grad = grads.get(key)
+        grads, after = recording.step(step)     # memory maps where the recording is a folder
+        for (param, key), buffer in zip(order, buffers):
+            recorded, grad = key in grads, grads.pop(key, None)
             if grad is None:
-                missing.add(key) if key in grads else None
-                feed.append(ms.Tensor(np.zeros(param.shape, np.dtype(str(param.dtype).lower()))))
+                missing.add(key) if recorded else None
+                buffer[...] = 0
             else:
-                feed.append(ms.Tensor(np.array(_layout(entries[key], grad), copy=True)))
-        optimizer(ms.mutable(tuple(feed)))   # mutable: one compiled graph, no per-call warning
+                np.copyto(buffer, _layout(entries[key], grad))
+        del grads
+        optimizer(feed)
         for param, key in order:
-            expected = after[key] if key in after else recording.start[f"weight/{key}"]
-            ours = _layout(entries[key], param.asnumpy(), back=True)
+            expected = after.pop(key) if key in after else recording.start[f"weight/{key}"]
+            ours = _layout(entries[key], param.asnumpy(), back=True)      # asnumpy: a view, no copy
             if ours.shape != expected.shape or not np.array_equal(_bits(ours), _bits(np.asarray(expected))):
                 return Report(step, _first(step, key, param.name, ours, expected,
                                            _row(key, differences, missing)), differences)
+            del expected    # unmaps the recorded weights as soon as they are compared
     return Report(len(recording), None, differences)
 
 
 def _recorded_weight_problems(pairs):
     """The recorded weights' shapes and dtypes (kept in the recording's layer list) against the net's."""
-    problems = []
-    for entry, _, param in pairs:
-        if param is None:
-            continue
-        ours = (_converted_shape(entry, LAYERS.get(entry["rule"]) if entry["rule"] else None), entry["dtype"])
-        theirs = (tuple(param.shape), str(param.dtype).lower())
-        if ours != theirs:
-            problems.append((f"{entry['key']} is {ours[0]} {ours[1]} (after the layout rule), {param.name} is "
-                             f"{theirs[0]} {theirs[1]}: make the layers and dtypes agree",
-                             f"{entry['key']} 为 {ours[0]} {ours[1]}（已按布局规则换算），{param.name} 为 "
-                             f"{theirs[0]} {theirs[1]}：请让两边的层与数据类型一致"))
-    return problems
+    return [problem for entry, _, param in pairs if param is not None for problem in shape_problem(
+        entry["key"], _converted_shape(entry, LAYERS.get(entry["rule"]) if entry["rule"] else None),
+        entry["dtype"], param)]
 
 
 def _first(step, key, name, ours, expected, row):

@@ -52,14 +52,20 @@ def _floats(pair):
     return tuple(float(v) for v in pair)
 
 
-def torch_view(optimizer, keys):
-    """Each parameter a torch optimizer holds, by its state_dict key (`keys`: {id(param): key}):
-    lr, fixed hyper-parameters, state."""
+def supported(optimizer):
+    """The name of a torch optimizer these tools know, or a PortError."""
     from port_names import PortError
     kind = type(optimizer).__name__
     if kind not in OPTIMIZERS:
         raise PortError(f"torch optimizer {kind} is not supported: these tools know {sorted(OPTIMIZERS)}",
                         f"不支持 torch 优化器 {kind}：这些工具只支持 {sorted(OPTIMIZERS)}")
+    return kind
+
+
+def torch_view(optimizer, keys):
+    """Each parameter a torch optimizer holds, by its state_dict key (`keys`: {id(param): key}):
+    lr, fixed hyper-parameters, state."""
+    kind = supported(optimizer)
     slots = {}
     for group in optimizer.param_groups:
         fixed = {"etas": _floats(group["etas"]), "step_sizes": _floats(group["step_sizes"]),

@@ -90,18 +90,26 @@ def _pairs(torch_model, mindspore_net, names):
     return [(e, tensors[e["key"]], by_name.get(names[e["key"]])) for e in describe_torch(torch_model)]
 
 
+def shape_problem(key, shape, dtype, param):
+    """[] when torch's `key`, of `shape` and `dtype` after the layout rule, fits `param`; else the
+    message, in both languages."""
+    theirs = (tuple(param.shape), str(param.dtype).lower())
+    if (tuple(shape), str(dtype)) == theirs:
+        return []
+    return [(f"{key} is {tuple(shape)} {dtype} (after the layout rule), {param.name} is {theirs[0]} {theirs[1]}: "
+             "make the layers and dtypes agree", f"{key} 为 {tuple(shape)} {dtype}（已按布局规则换算），"
+             f"{param.name} 为 {theirs[0]} {theirs[1]}：请让两边的层与数据类型一致")]
+
+
 def _weight_problems(pairs, to_mindspore):
     problems, written = [], {}
     for entry, tensor, param in pairs:
         if param is None:
             continue
         ours = _layout(entry, _torch_numpy(tensor))
-        ms_dtype = str(param.dtype).lower()
-        if ours.shape != tuple(param.shape) or str(ours.dtype) != ms_dtype:
-            problems.append((f"{entry['key']} is {ours.shape} {ours.dtype} (after the layout rule), "
-                             f"{param.name} is {tuple(param.shape)} {ms_dtype}: make the layers and dtypes "
-                             "agree", f"{entry['key']} 为 {ours.shape} {ours.dtype}（已按布局规则换算），"
-                             f"{param.name} 为 {tuple(param.shape)} {ms_dtype}：请让两边的层与数据类型一致"))
+        mismatch = shape_problem(entry["key"], ours.shape, ours.dtype, param)
+        if mismatch:
+            problems += mismatch
         elif to_mindspore and param.name in written and written[param.name].tobytes() != ours.tobytes():
             problems.append((f"{param.name} is shared in MindSpore, but its torch keys hold different values",
                              f"{param.name} 在 MindSpore 中是共享参数，但它对应的几个 torch 键取值不同"))

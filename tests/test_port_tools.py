@@ -175,6 +175,31 @@ def test_check_port_reports_a_setting_even_where_the_steps_agree():
     assert str(report).startswith("The 3 replayed steps agree with torch's, but 5 settings differ")
 
 
+@pytest.mark.claim("port-tools.check-port")
+def test_check_port_names_the_no_gradient_row_when_torch_skipped_a_parameter(tmp_path):
+    """torch skips a parameter without a gradient, MindSpore is fed zeros (its prev becomes 0):
+    the steps part when the gradient comes back, and the row says why. On disk, so the replay reads
+    memory maps into reused buffers: stale buffers would show as a difference at step 2."""
+    pair = Pair("cnn", "nn")
+    recording = check.record(pair.model, pair.opt, tmp_path / "run")
+    for step in range(4):
+        pair.opt.zero_grad()
+        ((pair.model(pair.x) - pair.y) ** 2).mean().backward()
+        if step == 1:
+            pair.model.head.bias.grad = None
+        pair.opt.step()
+    recording.close()
+    assert check.Recording.load(str(tmp_path / "run")).step(2)[0]["head.bias"] is None
+    held = [p for g in pair.opt.param_groups for p in g["params"]]      # the page: up to twice their size
+    size = sum(p.numel() * p.element_size() * (1 + p.requires_grad) for p in held)
+    assert (tmp_path / "run" / "step-000001.bin").stat().st_size == size < 2 * sum(p.nbytes for p in held)
+    report = check.check_port(str(tmp_path / "run"), pair.net, pair.make_optimizer)
+    difference = report.first_difference
+    assert difference is not None and difference["step"] == 3 and difference["torch_key"] == "head.bias", \
+        str(report)
+    assert difference["row"] == "no-gradient" and report.differences == [] and "#row-no-gradient" in str(report)
+
+
 @pytest.mark.claim("port-tools.gradients")
 def test_compare_gradients_tells_rounding_from_a_port_bug():
     pair = Pair("cnn", "nn")
