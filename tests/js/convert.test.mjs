@@ -133,7 +133,8 @@ describe("parseCall: calls it rejects, saying where", () => {
     ["Rprop(*groups)", "argument unpacking"],
     ["Rprop(p) x", "expected the end of the input"],
     ["Rprop(p)\nRprop(q)", "expected the end of the input"],
-    ["opt = Rprop(p)", "not an assignment"],
+    ["opt: Optimizer = Rprop(p)", "without a type annotation"],
+    ["opt = = Rprop(p)", "expected the name"],
     ["Rprop\n(p)", "found a line break"],
     ["Rprop(p, lr=01)", "invalid number '01'"],
     ["Rprop(p, lr=1.5.3)", "invalid number"],
@@ -165,6 +166,12 @@ describe("parseCall: calls it rejects, saying where", () => {
       });
     });
   }
+
+  test("an assignment keeps its target: `optimizer = …`, `self.opt = …`", () => {
+    assert.equal(parseCall("optimizer = torch.optim.Rprop(p)").assign, "optimizer");
+    assert.equal(parseCall("self.opt = Rprop(p, lr=0.1)").assign, "self.opt");
+    assert.equal(parseCall("Rprop(p)").assign, null);
+  });
 
   test("positions are 1-based lines and columns", () => {
     assert.throws(() => parseCall("Rprop(p,\n  lr=0.1 0.2)"), (error) => error.line === 2 && error.column === 10 && error.offset === 18);
@@ -661,5 +668,31 @@ describe("convert: input forms and robustness", () => {
       }
     }
     assert.ok(seen.size >= 15, [...seen].join(", "));
+  });
+});
+
+describe("verdicts: identical, different, cannot-tell, fails", () => {
+  const T2M = "torch->mindspore";
+  test("special floats are read as floats: float('nan'), math.inf, -float('inf')", () => {
+    assert.ok(Number.isNaN(parseValue("float('nan')").value));
+    assert.equal(parseValue("math.inf").value, Infinity);
+    assert.equal(parseValue("-float('Infinity')").value, -Infinity);
+    assert.equal(parseValue("np.float32(0.01)").type, "expr");
+  });
+  test("an expression copied as it is cannot be judged", () => {
+    const r = convert(T2M, "torch.optim.Rprop(model.parameters(), lr=torch.tensor(0.001))");
+    assert.equal(r.verdict, "cannot-tell");
+    assert.equal(r.identical, false);
+  });
+  test("a call the source rejects fails; one with **kwargs cannot be read", () => {
+    assert.equal(convert(T2M, "torch.optim.Rprop(model.parameters(), lr=float('nan'))").verdict, "fails");
+    const r = convert(T2M, "torch.optim.Rprop(model.parameters(), **cfg)");
+    assert.equal(r.verdict, "cannot-tell");
+    assert.equal(r.error.id, "cannot-read");
+  });
+  test("an assignment is converted with its target", () => {
+    const r = convert(T2M, "optimizer = torch.optim.Rprop(model.parameters(), lr=0.01)");
+    assert.equal(r.verdict, "identical");
+    assert.ok(r.code.startsWith("optimizer = mindspore.nn.Rprop(net.trainable_params(), learning_rate=0.01"), r.code);
   });
 });

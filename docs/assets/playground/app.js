@@ -221,8 +221,8 @@ function renderConverter(state) {
     return;
   }
   out.textContent = result.code;
-  verdict.textContent = t(result.identical ? "identical" : "not-identical");
-  verdict.className = result.identical ? "pg-ok" : "pg-warn";
+  verdict.textContent = t({identical: "identical", different: "not-identical", "cannot-tell": "cannot-tell"}[result.verdict]);
+  verdict.className = result.verdict === "identical" ? "pg-ok" : "pg-warn";
   notes.replaceChildren(...result.caveats.map((c) => {
     const item = document.createElement("li");
     item.append(...inlineMarkdown(c[LANGUAGE]));

@@ -303,11 +303,11 @@ function readLr(fw, node, strictlyPositive) {
     throw sourceRejects(fw, `\`lr\` must be a number, got ${pyType(lr)} ${code(show(lr))}`,
       `\`lr\` 必须是数值，实际为 \`${pyType(lr)}\` 类型的 ${code(show(lr))}`, "TypeError");
   }
-  exactNumber(lr, "lr");
-  if (strictlyPositive ? !(lr.value > 0) : !(lr.value >= 0)) {
+  if (strictlyPositive ? !(lr.value > 0) : !(lr.value >= 0)) {  // NaN included
     const [en, zh] = strictlyPositive ? ["> 0", "大于 0"] : [">= 0", " ≥ 0"];
     throw sourceRejects(fw, `\`lr\` must be ${en}, got ${show(lr)}`, `\`lr\` 必须${zh}，实际为 ${show(lr)}`, "ValueError");
   }
+  exactNumber(lr, "lr");
   return lr;
 }
 
@@ -355,6 +355,10 @@ function readPair(fw, name, node, indexErrorWhenShort) {
   }
   for (const item of node.items) {
     noBool(item, name);
+    if (item.type === "none" && name === "step_sizes") {  // clamp(x, min, None): no bound on that side
+      throw unsupported(`\`step_sizes=${show(node)}\` leaves a bound open with None, which the converter does not carry over; write a number`,
+        `\`step_sizes=${show(node)}\` 用 None 表示不设该侧的限制，转换器不处理这种写法；请写成具体数值`);
+    }
     if (!isNumber(item)) {
       throw sourceRejects(fw, `\`${name}\` must hold numbers, got ${pyType(item)} ${code(show(item))}`,
         `\`${name}\` 中必须是数值，实际为 \`${pyType(item)}\` 类型的 ${code(show(item))}`, "TypeError");
@@ -374,7 +378,9 @@ function readFlag(fw, name, node, noneAllowed) {
 
 // mindspore.nn.Rprop: learning_rate a number >= 0 or a schedule (only its first value is used);
 // etas and step_sizes tuples of floats; 0 < etaminus < 1 < etaplus; min <= max; weight_decay >= 0.
-function readMindSpore(args) {
+// `afterLr` runs between the learning rate and the other arguments: nn.Rprop reads its parameter
+// groups there.
+function readMindSpore(args, afterLr = () => {}) {
   const fw = "mindspore";
   const out = {};
   const lr = args.learning_rate;
@@ -418,6 +424,7 @@ function readMindSpore(args) {
     out.lr = {type: "float", value: lr.value};
   }
 
+  afterLr();
   const wd = args.weight_decay ?? {type: "float", value: 0};
   if (wd.type === "expr") {
     throw nonLiteral("weight_decay", wd.text,
@@ -734,6 +741,10 @@ const CONVERTERS = {
 
 // --- public API ----------------------------------------------------------------------------------------
 
+// Errors that mean the call fails as written: Python or the source framework raises, or the target
+// rejects every equivalent. The other errors mean the converter cannot tell.
+const FAILS = new Set(["syntax", "unknown-keyword", "source-rejects", "no-equivalent"]);
+
 function readInput(source, input) {
   if (typeof input === "string") {
     let call;
@@ -741,6 +752,10 @@ function readInput(source, input) {
       call = parseCall(input);
     } catch (error) {
       if (!(error instanceof SyntaxError)) throw error;
+      if (error.valid) {  // valid Python (e.g. **kwargs) whose values the converter cannot see
+        throw new ConvertError("cannot-read", `The converter cannot read this call: ${error.message}.`,
+          `转换器无法读取这个调用：${error.zh ?? error.message}。`);
+      }
       throw new ConvertError("syntax", `This is not a Python call the converter can read: ${error.message}.`,
         `无法读取这个 Python 调用：${error.zh ?? error.message}。`);
     }
@@ -790,13 +805,18 @@ function readInput(source, input) {
  *   the value (e.g. "(1e-6, 50)"). `params` (or `kwargs.params`) is the first argument's source text;
  *   without it the framework's usual expression is used (`model.parameters()` /
  *   `net.trainable_params()`).
- * @returns {{ok: true, code: string, identical: boolean,
+ * @returns {{ok: true, code: string, identical: boolean, verdict: string,
  *            caveats: Array<{id: string, en: string, zh: string, row: string}>}
- *          | {ok: false, error: {id: string, en: string, zh: string}}}
- *   `code` is the target call on one line. `identical` is true when, from the same float32
- *   parameters and the same gradients, the target steps bit-identically to the source. Each caveat's
+ *          | {ok: false, verdict: string, error: {id: string, en: string, zh: string}}}
+ *   `code` is the target call on one line (an assignment `optimizer = …` keeps its target).
+ *   `verdict`: "identical" when, from the same float32 parameters and the same gradients, the
+ *   target steps bit-identically to the source as long as no value is subnormal (MindSpore's CPU
+ *   kernels flush those to zero); "different" when it does not (a caveat says how to make it);
+ *   "cannot-tell" when an expression copied as it is, or a call it cannot read, decides; "fails"
+ *   when Python or the source framework raises, or the target rejects every equivalent.
+ *   `identical` is `verdict === "identical"`. Each caveat's
  *   `row` is a row id of the site's mapping table (data/rprop-mapping.yml). Error ids: "direction",
- *   "input", "syntax", "callee", "unknown-keyword", "source-rejects" (the source framework itself
+ *   "input", "syntax", "cannot-read", "callee", "unknown-keyword", "source-rejects" (the source framework itself
  *   raises for this call), "non-literal", "unsupported-value", "parameter-groups", "no-equivalent",
  *   "internal". The first argument may be a list or tuple of parameter groups (dicts), converted
  *   group by group (groups.js); an error about one group may carry the `row` it belongs to.
@@ -812,8 +832,14 @@ export function convert(direction, input) {
     const {args, paramsText} = bind(source, call);
     const [read, write] = CONVERTERS[direction];
     if (source === "mindspore") checkNotEmpty(source, args);
-    const settings = read(args);
-    const first = readParams(source, args, paramsText);
+    // nn.Rprop reads its parameter groups after its learning rate, torch and experimental after
+    // every argument: the exception named is the one the source raises first.
+    let first;
+    const settings = read(args, () => {
+      first = readParams(source, args, paramsText);
+      if (first.groups) GROUPS.checkMindSporeGroups(first.groups, args);
+    });
+    first ??= readParams(source, args, paramsText);
     const caveats = [];
     // With groups, MindSpore's weight decay is judged group by group (groups.js).
     const written = write(first.groups && source === "mindspore" ? {...settings, weightDecay: 0} : settings, args, caveats);
@@ -827,10 +853,16 @@ export function convert(direction, input) {
     const unique = caveats.filter((c, i) => caveats.findIndex((d) => d.id === c.id && d.en === c.en) === i)
       .map(({id, en, zh, row}) => ({id, en, zh, row}));
     unique.sort((a, b) => (a.id === "params-kept") - (b.id === "params-kept"));
-    return {ok: true, code: `${FRAMEWORKS[target].callee}(${[params, ...written.parts].join(", ")})`, identical, caveats: unique};
+    // An expression copied as it is decides the result by its value, which the converter cannot see.
+    const verdict = unique.some((c) => c.id.endsWith("-expression")) ? "cannot-tell" : identical ? "identical" : "different";
+    const assign = typeof input === "string" && call.assign ? `${call.assign} = ` : "";
+    return {ok: true, code: `${assign}${FRAMEWORKS[target].callee}(${[params, ...written.parts].join(", ")})`,
+      identical: verdict === "identical", verdict, caveats: unique};
   } catch (error) {
-    if (error instanceof ConvertError) return {ok: false, error: error.error};
-    return {ok: false, error: {id: "internal",
+    if (error instanceof ConvertError) {
+      return {ok: false, verdict: FAILS.has(error.error.id) ? "fails" : "cannot-tell", error: error.error};
+    }
+    return {ok: false, verdict: "cannot-tell", error: {id: "internal",
       en: `The converter failed on this input (${error && error.message}); nothing was converted.`,
       zh: `转换器处理这个输入时出错（${error && error.message}），未做任何转换。`}};
   }

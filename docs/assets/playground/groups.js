@@ -339,5 +339,17 @@ export function makeGroups(h) {
     return {text, identical};
   }
 
-  return {readGroups, convertGroups};
+  // nn.Rprop checks each group's `lr` and weight decay before its own `etas` and `step_sizes`:
+  // checked here in that order, so that the exception named is the one it raises first.
+  function checkMindSporeGroups(parsed, args) {
+    for (const {n, keys} of parsed.groups) {
+      const merged = {learning_rate: args.learning_rate, weight_decay: args.weight_decay};
+      if (keys.has("lr")) merged.learning_rate = keys.get("lr").node;
+      if (keys.has("weight_decay")) merged.weight_decay = keys.get("weight_decay").node;
+      inGroup(n, "mindspore", true, () => h.readMindSpore(merged),
+        (text) => text.replaceAll("`learning_rate", "`lr").replaceAll("learning_rate=", "lr="));
+    }
+  }
+
+  return {readGroups, convertGroups, checkMindSporeGroups};
 }

@@ -578,8 +578,18 @@ function intNode(big) {
 }
 
 // A tree node → a typed literal node, or an expr node with its source text.
+// Python spellings of the special floats: float("nan"), float('-Infinity'), math.inf, np.nan, …
+const SPECIAL_FLOAT = /^(?:float\((["'])\s*([+-]?)(nan|inf|infinity)\s*\1\)|(?:math|np|numpy)\.(inf|nan))$/i;
+
+function specialFloat(text) {
+  const m = SPECIAL_FLOAT.exec(text.replace(/\s+(?=[().])|(?<=[().])\s+/g, ""));
+  if (!m) return null;
+  const word = (m[3] ?? m[4]).toLowerCase();
+  return {type: "float", value: word === "nan" ? NaN : (m[2] === "-" ? -Infinity : Infinity)};
+}
+
 function literal(parser, node) {
-  const expr = () => ({type: "expr", text: parser.text(node.first, node.last)});
+  const expr = () => specialFloat(parser.text(node.first, node.last)) ?? {type: "expr", text: parser.text(node.first, node.last)};
   switch (node.kind) {
     case "number": {
       const text = node.text.replace(/_/g, "");
@@ -629,10 +639,18 @@ export function parseCall(text) {
   while (parser.token.kind === "newline") parser.next();
   if (parser.token.kind === "end") throw parser.error("expected a call such as torch.optim.Rprop(…)", "此处应为形如 torch.optim.Rprop(…) 的调用");
   if (parser.token.kind !== "name") throw parser.error("expected the name of the class to call", "此处应为要调用的类名");
-  if (parser.isOp("=", parser.peek()) || parser.isOp(":", parser.peek())) {
+  // An assignment `optimizer = …` or `self.optimizer = …`: its target is kept.
+  let assign = null, k = 0;
+  while (parser.peek(k).kind === "name" && parser.isOp(".", parser.peek(k + 1))) k += 2;
+  if (parser.peek(k).kind === "name" && parser.isOp("=", parser.peek(k + 1))) {
+    assign = parser.text(parser.pos, parser.pos + k);
+    for (let skip = 0; skip <= k + 1; skip++) parser.next();
+  }
+  if (parser.token.kind !== "name") throw parser.error("expected the name of the class to call", "此处应为要调用的类名");
+  if (parser.isOp(":", parser.peek())) {
     throw fail(text, parser.peek().start,
-      "paste only the call, e.g. torch.optim.Rprop(…), not an assignment",
-      "只需粘贴调用本身（例如 torch.optim.Rprop(…)），不要包含赋值");
+      "write the assignment without a type annotation, e.g. optimizer = torch.optim.Rprop(…)",
+      "请去掉类型注解，写成 optimizer = torch.optim.Rprop(…) 这样的赋值");
   }
   const parts = [parser.next().value];
   while (parser.isOp(".")) {
@@ -644,9 +662,11 @@ export function parseCall(text) {
   const positional = [], positionalNodes = [], kwargs = {};
   parser.callArguments((argument) => {
     if (argument.star) {
-      throw fail(text, argument.start.start,
+      const error = fail(text, argument.start.start,
         `argument unpacking (${argument.star}…) cannot be read: write the arguments out`,
         `无法读取参数解包（${argument.star}…）：请把参数逐个写出`);
+      error.valid = true;  // valid Python that the converter cannot evaluate
+      throw error;
     }
     const value = literal(parser, argument.node);
     if (argument.name !== undefined) kwargs[argument.name] = value;
@@ -661,7 +681,7 @@ export function parseCall(text) {
   if (parser.token.kind !== "end") {
     throw parser.error("expected the end of the input after the call", "调用之后不应再有其他内容");
   }
-  return {callee: parts.join("."), positional, positionalNodes, kwargs};
+  return {callee: parts.join("."), positional, positionalNodes, kwargs, assign};
 }
 
 /**
