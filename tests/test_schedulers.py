@@ -13,8 +13,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import oracles
+from cases import learning_rates, problems
 from oracles import first_difference, run_reference
 
 STEPS = 25
@@ -68,13 +71,56 @@ def torch_scheduled(params: dict, grads_per_step: list[dict], scheduler, lr: flo
     records, lrs = [], [opt.param_groups[0]["lr"]]
     for grads in grads_per_step:
         for name, t in tensors.items():
-            t.grad = torch.from_numpy(grads[name].copy())
+            t.grad = None if grads[name] is None else torch.from_numpy(grads[name].copy())
         opt.step()
         sched.step()
         lrs.append(opt.param_groups[0]["lr"])
-        records.append({name: (t.detach().numpy().copy(), opt.state[t]["step_size"].numpy().copy(),
-                               opt.state[t]["prev"].numpy().copy()) for name, t in tensors.items()})
+        records.append({name: (t.detach().numpy().copy(), *((opt.state[t]["step_size"].numpy().copy(),
+                               opt.state[t]["prev"].numpy().copy()) if opt.state.get(t) else (None, None)))
+                        for name, t in tensors.items()})
     return records, lrs
+
+
+SCHEDULERS = st.one_of(   # any scheduler that leaves lr alone in its constructor
+    st.builds(lambda n, g: lambda s, opt: s.StepLR(opt, step_size=n, gamma=g), st.integers(1, 6), st.floats(0.05, 0.95)),
+    st.builds(lambda g: lambda s, opt: s.ExponentialLR(opt, gamma=g), st.floats(0.05, 1.5)),
+    st.builds(lambda t: lambda s, opt: s.CosineAnnealingLR(opt, T_max=t), st.integers(1, 30)),
+    st.builds(lambda m: lambda s, opt: s.MultiStepLR(opt, milestones=m, gamma=0.3),
+              st.lists(st.integers(1, 20), min_size=1, max_size=4, unique=True).map(sorted)))
+
+
+@pytest.mark.claim("lr-schedule.torch")
+@settings(max_examples=30, deadline=None)
+@given(data=st.data(), scheduler=SCHEDULERS, lr=learning_rates)
+def test_torch_scheduler_changes_nothing_for_parameters_that_start_at_step_one(data, scheduler, lr):
+    """Any such scheduler, any problem (0-d and other shapes, zeros, NaN, gradients missing after
+    step 1), any lr: bit-identical to the run without it, as long as every parameter has a
+    gradient at step 1 (the condition the pages state)."""
+    oracles.require("torch")
+    params, grads = data.draw(problems(np.float32, missing=True, steps=STEPS))
+    grads[0] = {name: np.zeros(p.shape, np.float32) if g is None else g for (name, p), g in
+                zip(params.items(), grads[0].values())}
+    records, _ = torch_scheduled(params, grads, scheduler, lr=lr)
+    _same(oracles.run_torch(params, grads, lr=lr), records)
+
+
+@pytest.mark.claim("lr-schedule.torch", "lr-schedule.migrate", "lr.migrate")
+def test_a_parameter_whose_first_gradient_comes_later_is_seeded_with_the_scheduled_lr():
+    """The boundary: `bias` has no gradient at step 1; at step 2 StepLR(step_size=1, gamma=0.5)
+    has halved lr, and that is the step size torch seeds it with."""
+    oracles.require("torch")
+    params, grads = _problem()
+    grads[0] = dict(grads[0], bias=None)
+    records, lrs = torch_scheduled(params, grads, lambda s, opt: s.StepLR(opt, step_size=1, gamma=0.5))
+    assert records[0]["bias"][1] is None and lrs[1] == LR / 2
+    _moved_by({"bias": params["bias"]}, grads[1], {"bias": records[1]["bias"]}, LR / 2)
+    assert first_difference(oracles.run_torch(params, grads, lr=LR), records) is not None
+    # MindSpore has no "no gradient": fed zeros at step 1, bias keeps the step size of step 1
+    oracles.mindspore()
+    fed = [dict(g, bias=np.zeros(5, np.float32) if g["bias"] is None else g["bias"]) for g in grads]
+    schedule = [LR * 0.5 ** k for k in range(STEPS)]
+    ms_run = oracles.run_mindspore(params, fed[:2], learning_rate=schedule, step_sizes=(1e-6, 50.0))
+    _moved_by({"bias": params["bias"]}, grads[1], {"bias": ms_run[1]["bias"]}, LR)
 
 
 @pytest.mark.claim("lr-schedule.torch")

