@@ -24,6 +24,7 @@ import ast
 import html
 import logging
 import re
+import subprocess
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -129,6 +130,17 @@ def claim_markers(source: str):
             yield node, ids
 
 
+def revision() -> str:
+    """The commit the evidence links point at, so that a cited line stays that line: HEAD when the
+    tests are as committed (a clean checkout, CI), else `main` (a working tree being edited)."""
+    def git(*args):
+        return subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True, text=True, check=False)
+    head, status = git("rev-parse", "HEAD"), git("status", "--porcelain", "--", "tests")
+    if head.returncode == 0 and status.returncode == 0 and not status.stdout.strip():
+        return head.stdout.strip()
+    return "main"
+
+
 def link(claim: Claim | None, tests: list[Test], claim_id: str, locale: str, repo_url: str) -> str:
     """The evidence link shown after the claim `claim_id`, proven by `tests`."""
     labels = LABELS.get(locale, LABELS["en"])
@@ -139,7 +151,7 @@ def link(claim: Claim | None, tests: list[Test], claim_id: str, locale: str, rep
         label = first.name
         if len(tests) > 1:
             label += labels["more"].format(n=len(tests) - 1)
-        href, mark, kind = f"{repo_url.rstrip('/')}/blob/main/{first.path}#L{first.line}", "✓", "ev"
+        href, mark, kind = f"{repo_url.rstrip('/')}/blob/{revision()}/{first.path}#L{first.line}", "✓", "ev"
     elif claim.source:
         title = claim.source["title"]
         label = labels["source"].format(title=title.get(locale, title["en"]) if isinstance(title, dict) else title)

@@ -23,19 +23,25 @@ sgemm in torch) pick their kernels by CPU model. So the file also records
   one framework with the same signs have bit-identical parameters at every step;
 - `portability`: the torch and MindSpore snippets re-run here in subprocesses under other settings
   (ATen's dispatch level, thread counts, MKL's kernel path), each compared with the recorded losses
-  in float32 ulps; the differences reported from other machines; and the bound the tests allow
-  between a fresh native run and this record (`bound_ulps`).
+  in float32 ulps; and the bound the tests allow between a fresh native run and this record
+  (`bound_ulps`).
 
     python scripts/record_e2e.py --run torch_rprop [--threads N]
 
 runs one snippet here and prints, as JSON, its losses and gradients (what the tests and the
 portability measurement compare with the record).
+
+    python scripts/record_e2e.py --elsewhere NAME
+
+on another machine runs both snippets natively and writes how their losses differ from the record,
+with that machine's description, to data/e2e-elsewhere.json under NAME.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime
 import importlib.util
 import io
 import json
@@ -59,7 +65,7 @@ FRAMEWORKS = {"torch": "torch_rprop", "mindspore": "mindspore_rprop"}
 # count (1, 2) change nothing on the recording machine; MKL's non-AVX512 sgemm path
 # (MKL_ENABLE_INSTRUCTIONS=AVX2, the kernels MKL picks on CPUs without AVX-512 or, by CPU model, on
 # AMD) changes the torch losses at 41 of 100 steps by up to 3 ulps (5.96e-08) — the same 41 steps
-# as reported from an AMD EPYC machine (1 ulp there). MindSpore: no difference under any setting.
+# as a native run on an AMD EPYC (data/e2e-elsewhere.json). MindSpore: no difference under any setting.
 # Bound: twice the largest measured difference. Any real change (data, weights, settings,
 # optimizer) moves the losses by orders of magnitude more (1e-3 and up).
 BOUND_ULPS = 6
@@ -68,14 +74,9 @@ BOUND_ULPS = 6
 # the smallest real gradient component in either run is 2.1e-05. A fresh run of one framework may
 # take another path than the record only where such a crumb changes sign.
 GRADIENT_CRUMB = 1e-6
-# Differences reported from other machines (torch's native losses vs this record's, same versions).
-REPORTED = {
-    "amd-epyc": {
-        "cpu": "AMD EPYC (torch reports AVX512)", "date": "2026-12-01", "framework": "torch",
-        "steps_differing": 41, "max_ulps": 1, "parameters_identical": True,
-        "same_under": ["ATEN_CPU_CAPABILITY=avx2", "ATEN_CPU_CAPABILITY=default"],
-    },
-}
+# Differences measured on other machines (a fresh native run of each framework against this record):
+# data/e2e-elsewhere.json, one entry per machine, written there by `--elsewhere NAME`.
+ELSEWHERE = DEFAULT_OUT.parent / "e2e-elsewhere.json"
 # Environment variables that steer the native kernels: cleared for every portability run, which
 # then sets its own.
 KERNEL_ENV = ("ATEN_CPU_CAPABILITY", "MKL_ENABLE_INSTRUCTIONS", "MKL_CBWR", "OMP_NUM_THREADS")
@@ -250,7 +251,7 @@ def portability_settings() -> dict:
 def measure_portability(recorded: dict) -> dict:
     """Each framework's snippet under every portability setting, compared with the record."""
     part = recorded["first_opposite_sign_step"] or recorded["steps"]
-    block = {"bound_ulps": BOUND_ULPS, "gradient_crumb": GRADIENT_CRUMB, "reported": REPORTED}
+    block = {"bound_ulps": BOUND_ULPS, "gradient_crumb": GRADIENT_CRUMB}
     largest = None
     for framework, settings in portability_settings().items():
         block[framework] = {}
@@ -335,15 +336,38 @@ def measure(portability: bool = True) -> dict:
     return recorded
 
 
+def measure_elsewhere(name: str) -> None:
+    """On another machine: each framework's snippet, run natively as the record was (one torch
+    thread), against the record; written to data/e2e-elsewhere.json under `name` with the machine."""
+    recorded = json.loads(DEFAULT_OUT.read_text(encoding="utf-8"))
+    part = recorded["first_opposite_sign_step"] or recorded["steps"]
+    entry = {"date": datetime.date.today().isoformat(), "machine": json.loads(subprocess.run(
+        [sys.executable, "-I", str(Path(__file__).resolve()), "--machine"], capture_output=True, text=True,
+        check=True).stdout)}
+    for framework, snippet in FRAMEWORKS.items():
+        run = run_elsewhere(snippet, {}, 1 if framework == "torch" else None)
+        signs = recorded[f"grad_signs_{framework}"]
+        entry[framework] = {"first_sign_difference_step": next(
+            (step for step, (a, b) in enumerate(zip(run["grad_signs"], signs), start=1) if a != b), None),
+            **compare_losses(run["loss"], recorded[f"loss_{framework}"], part)}
+    found = json.loads(ELSEWHERE.read_text(encoding="utf-8")) if ELSEWHERE.exists() else {}
+    found[name] = entry
+    ELSEWHERE.write_text(json.dumps(found, sort_keys=True, indent=1) + "\n", encoding="utf-8")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"default: {DEFAULT_OUT}")
     parser.add_argument("--run", choices=sorted(FRAMEWORKS.values()),
                         help="run one snippet here and print its losses and gradients as JSON")
     parser.add_argument("--threads", type=int, help="with --run: the framework's thread count")
+    parser.add_argument("--elsewhere", metavar="NAME",
+                        help="measure this machine against the record, into data/e2e-elsewhere.json")
     parser.add_argument("--machine", action="store_true",
                         help="print this machine's `machine` block as JSON")
     args = parser.parse_args()
+    if args.elsewhere:
+        return measure_elsewhere(args.elsewhere)
     if args.run or args.machine:
         print(json.dumps(run_here(args.run, args.threads) if args.run else machine(), sort_keys=True))
         return

@@ -226,7 +226,7 @@ def moves_after_step_1(**kwargs):
     return loop(zero, grads, **kwargs)[0]["w"].tolist()
 
 
-@pytest.mark.claim("lr.migrate", "lr.upstream")
+@pytest.mark.claim("lr.migrate", "lr.omits")
 def test_learning_rate_0_01_reproduces_torch_and_only_seeds_the_step_size():
     torch_rprop, nn_rprop, _ = frameworks()
     assert (_constructor_signature(torch_rprop)[0], _constructor_signature(nn_rprop)[0]) == (

@@ -33,7 +33,7 @@ def decayed_by_hand(params, grads, decay, **kwargs):
     return out
 
 
-@pytest.mark.claim("weight-decay.mindspore", "weight-decay.upstream")
+@pytest.mark.claim("weight-decay.mindspore", "weight-decay.omits")
 def test_nn_rprop_weight_decay_adds_to_the_gradient_with_a_name_filter():
     torch_rprop, nn_rprop, _ = frameworks()
     assert "weight_decay" not in names(torch_rprop)

@@ -397,7 +397,7 @@ def test_e2e_json_is_current(e2e, tmp_path):
     for key in ("steps", "torch_version", "mindspore_version", "numpy_version",
                 "replay_first_parameter_difference_step", "replay_max_abs_parameter_difference"):
         assert fresh[key] == e2e[key], (key, stale)
-    for key in ("bound_ulps", "gradient_crumb", "reported"):
+    for key in ("bound_ulps", "gradient_crumb"):
         assert fresh["portability"][key] == e2e["portability"][key], (key, stale)
 
     departures = {}
@@ -467,8 +467,13 @@ def test_native_losses_differ_between_settings_within_the_bound(e2e, fresh_run):
         assert entry["first_sign_difference_step"] is None, (framework, name)
         assert max_ulps <= bound, (framework, name, max_ulps)
         assert entry["max_ulps"] == max(entry["max_ulps_up_to_part"], entry["max_ulps_after_part"])
-    for report in portability["reported"].values():
-        assert report["parameters_identical"] and 0 < report["max_ulps"] <= bound, report
+    elsewhere = json.loads((ROOT / "data" / "e2e-elsewhere.json").read_text(encoding="utf-8"))
+    for name, report in elsewhere.items():      # measured on other machines, each file entry with its machine
+        assert report["machine"]["cpu_model"] != e2e["machine"]["cpu_model"], name
+        for framework in record_e2e.FRAMEWORKS:
+            assert report[framework]["first_sign_difference_step"] is None, (name, framework)
+            assert report[framework]["max_ulps"] <= bound, (name, framework)
+        assert report["torch"]["max_ulps"] > 0, name     # what the page says: native losses are not portable
     largest = max(measured)
     assert portability["largest"] == {
         "framework": largest[2], "setting": largest[3], "steps_differing": largest[1],
@@ -580,7 +585,6 @@ def test_e2e_is_consistent(e2e):
     # The portability summaries match their own settings' figures.
     assert e2e["portability"]["bound_ulps"] == record_e2e.BOUND_ULPS
     assert e2e["portability"]["gradient_crumb"] == record_e2e.GRADIENT_CRUMB
-    assert e2e["portability"]["reported"] == record_e2e.REPORTED
 
 
 def test_float32_ulps():
