@@ -155,6 +155,9 @@ def test_the_first_step_is_clamped_to_step_sizes():
     assert moved.tolist() == (-np.sign(grad) * np.float32(1e-6)).tolist()
     moved = run_mindspore(zero, grads, learning_rate=100.0)[0]["w"][0]
     assert moved.tolist() == (-np.sign(grad) * 50).tolist()
+    for kwargs in ({"learning_rate": 0.0, "step_sizes": (1e-6, 50.0)}, {"experimental": True, "lr": 1e-9}):
+        moved = run_mindspore(zero, grads, **kwargs)[0]["w"][0]     # MindSpore clamps as torch does
+        assert moved.tolist() == (-np.sign(grad) * np.float32(1e-6)).tolist(), kwargs
 
 
 # --- params and parameter groups --------------------------------------------------------------------
