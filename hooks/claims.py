@@ -135,7 +135,7 @@ def revision() -> str:
     tests are as committed (a clean checkout, CI), else `main` (a working tree being edited)."""
     def git(*args):
         return subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True, text=True, check=False)
-    head, status = git("rev-parse", "HEAD"), git("status", "--porcelain", "--", "tests")
+    head, status = git("rev-parse", "--short=12", "HEAD"), git("status", "--porcelain", "--", "tests")
     if head.returncode == 0 and status.returncode == 0 and not status.stdout.strip():
         return head.stdout.strip()
     return "main"

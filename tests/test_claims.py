@@ -114,7 +114,7 @@ def _pinned() -> str:
     """HEAD when the tests are as committed (a clean checkout: CI), else `main`."""
     def git(*args):
         return subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True, text=True, check=True).stdout
-    return "main" if git("status", "--porcelain", "--", "tests").strip() else git("rev-parse", "HEAD").strip()
+    return "main" if git("status", "--porcelain", "--", "tests").strip() else git("rev-parse", "--short=12", "HEAD").strip()
 
 
 PINNED = _pinned()
@@ -130,7 +130,7 @@ def test_every_claim_is_rendered_as_a_link_to_its_evidence(site):
                 continue
             assert mark == "✓", (page, href)
             revision, path, line = re.fullmatch(
-                r"https://github\.com/[\w.-]+/[\w.-]+/blob/([0-9a-f]{40}|main)/(tests/[\w/]+\.py)#L(\d+)", href).groups()
+                r"https://github\.com/[\w.-]+/[\w.-]+/blob/([0-9a-f]{12}|main)/(tests/[\w/]+\.py)#L(\d+)", href).groups()
             assert revision == PINNED, (page, href)     # a commit, wherever the tests are committed
             # the link lands on the `def` line of the test its label names
             source_line = (ROOT / path).read_text(encoding="utf-8").splitlines()[int(line) - 1]

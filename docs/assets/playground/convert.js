@@ -398,7 +398,7 @@ function readMindSpore(args, afterLr = () => {}) {
     const first = lr.items[0];
     if (!(first.value >= 0) || Math.abs(first.value) > FLOAT32_MAX) {
       throw unsupported(`the first learning rate of the schedule, ${show(first)}, is not a value torch accepts as \`lr\``,
-        `学习率序列的第一个值 ${show(first)} 不是 torch 能接受的 \`lr\``);
+        `动态学习率的第一个值 ${show(first)} 不是 torch 能接受的 \`lr\``);
     }
     out.lr = {type: "float", value: first.value};
     out.schedule = lr;
@@ -407,7 +407,7 @@ function readMindSpore(args, afterLr = () => {}) {
     if (lr.type === "str") {
       // A str is an Iterable to MindSpore: "1" would even pass, as the schedule [1.0].
       throw unsupported("`learning_rate` is a string, which MindSpore reads character by character as a schedule; write a number",
-        "`learning_rate` 是字符串，MindSpore 会把它逐个字符当作学习率序列读取；请写成数值");
+        "`learning_rate` 是字符串，MindSpore 会把它逐个字符当作动态学习率读取；请写成数值");
     }
     if (!isNumber(lr)) {
       throw sourceRejects(fw, `\`learning_rate\` must be a number, got ${pyType(lr)} ${code(show(lr))}`,
@@ -699,7 +699,7 @@ function mindSporeToTorch(settings, args, caveats) {
   if (settings.schedule) {
     caveats.push(caveat("lr-schedule", "lr-schedule",
       `\`mindspore.nn.Rprop\` reads a learning-rate schedule only at step 1, so only its first value matters: \`learning_rate=${show(settings.schedule)}\` becomes \`lr=${lr}\`. The later values change nothing, so no torch scheduler is needed (one would change nothing either, for parameters that have a gradient at step 1). One difference remains: MindSpore needs an entry per step, so a list of ${settings.schedule.items.length} stops its run at step ${settings.schedule.items.length + 1} with \`RuntimeError\`; torch has no such limit.`,
-      `\`mindspore.nn.Rprop\` 只在第 1 步读取学习率序列，因此只有第一个值起作用：\`learning_rate=${show(settings.schedule)}\` 已改写为 \`lr=${lr}\`。后面的取值不产生任何影响，所以无需配置 torch 的学习率调度器（对第 1 步就有梯度的参数，调度器同样不起作用）。仍有一处不同：MindSpore 要求每一步都有对应的取值，含 ${settings.schedule.items.length} 个值的列表会让训练在第 ${settings.schedule.items.length + 1} 步报 \`RuntimeError\`，而 torch 没有这个限制。`));
+      `\`mindspore.nn.Rprop\` 只在第 1 步读取动态学习率，因此只有第一个值起作用：\`learning_rate=${show(settings.schedule)}\` 已改写为 \`lr=${lr}\`。后面的取值不产生任何影响，所以无需配置 torch 的学习率调度器（对第 1 步就有梯度的参数，调度器同样不起作用）。仍有一处不同：MindSpore 要求每一步都有对应的取值，含 ${settings.schedule.items.length} 个值的列表会让训练在第 ${settings.schedule.items.length + 1} 步报 \`RuntimeError\`，而 torch 没有这个限制。`));
   }
   parts.push(`etas=${show(settings.etas)}`);
   parts.push(`step_sizes=${show(settings.stepSizes)}`);

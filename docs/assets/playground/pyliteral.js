@@ -651,7 +651,7 @@ export function parseCall(text) {
   if (parser.isOp(":", parser.peek())) {
     throw fail(text, parser.peek().start,
       "write the assignment without a type annotation, e.g. `optimizer = torch.optim.Rprop(…)`",
-      "请去掉类型注解，写成 `optimizer = torch.optim.Rprop(…)` 这样的赋值");
+      "请去掉类型注解，写成 `optimizer = torch.optim.Rprop(…)` 这样的赋值语句");
   }
   const parts = [parser.next().value];
   while (parser.isOp(".")) {
