@@ -141,6 +141,14 @@ def revision() -> str:
     return "main"
 
 
+_revision = "main"   # set once per build (on_pre_build), not per link
+
+
+def on_pre_build(config, **_) -> None:
+    global _revision
+    _revision = revision()
+
+
 def link(claim: Claim | None, tests: list[Test], claim_id: str, locale: str, repo_url: str) -> str:
     """The evidence link shown after the claim `claim_id`, proven by `tests`."""
     labels = LABELS.get(locale, LABELS["en"])
@@ -151,7 +159,7 @@ def link(claim: Claim | None, tests: list[Test], claim_id: str, locale: str, rep
         label = first.name
         if len(tests) > 1:
             label += labels["more"].format(n=len(tests) - 1)
-        href, mark, kind = f"{repo_url.rstrip('/')}/blob/{revision()}/{first.path}#L{first.line}", "✓", "ev"
+        href, mark, kind = f"{repo_url.rstrip('/')}/blob/{_revision}/{first.path}#L{first.line}", "✓", "ev"
     elif claim.source:
         title = claim.source["title"]
         label = labels["source"].format(title=title.get(locale, title["en"]) if isinstance(title, dict) else title)

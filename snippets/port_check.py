@@ -93,7 +93,6 @@ def check_port(recording, mindspore_net, make_optimizer, names=None):
            "written):", "check_port：无法开始回放（未写入任何内容）：")
     write_plan([(param, lambda e=entry: _layout(e, recording.start[f"weight/{e['key']}"]))
                 for entry, _, param in pairs if param is not None] + plan)
-    write_plan(plan)
     keys = {}
     for key, name in names.items():
         if name is not None:
