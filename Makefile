@@ -32,9 +32,11 @@ $(VENV)/site.stamp: requirements.txt constraints.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt -c constraints.txt
 	touch $@
 
-$(VENV)/test.stamp: requirements.txt requirements-test.txt constraints.txt
+$(VENV)/test.stamp: requirements.txt requirements-test.txt requirements-numpy2.txt constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-test.txt -c constraints.txt
+	rm -rf $(VENV)/numpy2
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --target $(VENV)/numpy2 -r requirements-numpy2.txt
 	touch $@ $(VENV)/site.stamp
 
 # axe-core and Lighthouse for the browser tests and benchmarks (versions pinned in package-lock.json)

@@ -9,7 +9,8 @@ A claim is one checkable statement with a stable id, the same in every language.
 - **Prose.** A sentence ends with `[[claim:ID]]`; `data/claims.yml` says what the claim is about
   (`about: [torch]`, or `about: []` for a statement about the site's own build), or, for a claim
   no test here can check (what a paper says, which versions served a page), gives its `source`
-  (`url` and a `title` per language) instead.
+  (`url` and a `title` per language) instead. A claim may also list its `domain`, the named
+  conditions its sentence covers; the tests check that its proofs sampled each (tests/domains.py).
 - **Evidence.** A test names the claims it proves: `@pytest.mark.claim("lr.mindspore")`. A test
   that proves a claim about a framework must run that framework (tests/conftest.py checks it at
   run time); tests/test_claims.py checks that every claim has a proof and every proof a claim.
@@ -55,6 +56,7 @@ class Claim:
     id: str
     about: tuple[str, ...] = ()
     source: dict | None = None
+    domain: tuple[str, ...] = ()  # the conditions its proofs must sample (tests/domains.py)
     where: list[str] = field(default_factory=list)  # "data/x.yml" or "docs/page.en.md"
 
 
@@ -91,6 +93,7 @@ def _claims(_data, _docs) -> dict[str, Claim]:
         claim = found.setdefault(claim_id, Claim(claim_id))
         claim.about = tuple(entry.get("about", claim.about))
         claim.source = entry.get("source")
+        claim.domain = tuple(entry.get("domain", ()))
     return found
 
 
@@ -117,7 +120,9 @@ def _evidence(_tests) -> dict[str, list[Test]]:
 
 def claim_markers(source: str):
     """(test function node, claim ids) for each test function with `pytest.mark.claim(...)` among
-    its decorators (also inside `pytest.param(..., marks=...)`). Ids must be string literals."""
+    its decorators (also inside `pytest.param(..., marks=...)`). Ids must be string literals.
+    `pytest.mark.claim_rows("TABLE", "KEY", ...)` on a test parametrized over the rows of
+    data/TABLE.yml (with the row ids as test ids) proves the cells ROW.KEY of every row."""
     for node in ast.walk(ast.parse(source)):
         if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or not node.name.startswith("test"):
             continue
@@ -126,6 +131,10 @@ def claim_markers(source: str):
             for call in ast.walk(decorator):
                 if isinstance(call, ast.Call) and ast.unparse(call.func).endswith("mark.claim"):
                     ids += [ast.literal_eval(arg) for arg in call.args]
+                if isinstance(call, ast.Call) and ast.unparse(call.func).endswith("mark.claim_rows"):
+                    table, *keys = (ast.literal_eval(arg) for arg in call.args)
+                    rows = yaml.safe_load((DATA / f"{table}.yml").read_text(encoding="utf-8"))["rows"]
+                    ids += [f"{row['id']}.{key}" for row in rows for key in keys]
         if ids:
             yield node, ids
 

@@ -10,7 +10,12 @@ column, go to data/versions.json (see `aggregate`). tests/test_versions.py check
 An environment that cannot be built, or whose test run crashes, stops the run with a non-zero exit:
 that is never recorded as a difference.
 
-    python scripts/matrix.py [--only COLUMN ...] [--jobs 2] [--rebuild] [--build-only] [--no-write]
+    python scripts/matrix.py [--only COLUMN ...] [--claims ID ...] [--jobs 2] [--rebuild]
+                             [--build-only] [--no-write]
+
+`--claims ID ...` runs only those claims' tests in every column and replaces their rows of the
+existing file (a new or changed proof, without re-running all of them); the columns keep the test
+counts and times of the last full run.
 """
 
 from __future__ import annotations
@@ -160,7 +165,7 @@ def claim_test_files() -> list[str]:
     return sorted({t.path for cid, tests in hook.evidence().items() if cid in about for t in tests})
 
 
-def run_tests(python: Path, name: str, files: list[str]) -> tuple[dict, float]:
+def run_tests(python: Path, name: str, files: list[str], only: list[str] = ()) -> tuple[dict, float]:
     """Run the claim-proving tests in one environment; the report tests/conftest.py wrote."""
     env_dir = CACHE / name
     report = env_dir / "claims-report.json"
@@ -171,6 +176,8 @@ def run_tests(python: Path, name: str, files: list[str]) -> tuple[dict, float]:
     env["PATH"] = f"{env_dir / 'bin'}{os.pathsep}{env.get('PATH', '')}"
     env["PYTHONHASHSEED"] = "0"
     env["RPROP_MATRIX_VERSIONS"] = json.dumps(versions_for(*name.split("-", 1)))  # site.versions
+    if only:
+        env["RPROP_MATRIX_CLAIMS"] = ",".join(only)  # tests/conftest.py runs only their proofs
     say(f"{name}: running the claim tests of {len(files)} files")
     started = time.monotonic()
     result = run([str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider",
@@ -239,17 +246,22 @@ def aggregate(reports: dict[str, dict], framework_claims: list[str]) -> dict:
     return table
 
 
-def framework_claims() -> tuple[list[str], list[str]]:
+def framework_claims() -> tuple[list[str], list[str], list[str]]:
+    """The claims about the frameworks that a test proves (run in every column), the claims
+    about the site's own build (no framework version changes them), and the claims that rest on a
+    source (no test runs them: not checked per version)."""
     sys.path[:0] = [str(ROOT / "tests")]
     from sitebuild import load_hook
     claims = load_hook("claims").claims()
     return (sorted(c for c, claim in claims.items() if claim.about),
-            sorted(c for c, claim in claims.items() if not claim.about))
+            sorted(c for c, claim in claims.items() if not claim.about and not claim.source),
+            sorted(c for c, claim in claims.items() if claim.source))
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", nargs="*", help="column ids to run (the file is then not written)")
+    parser.add_argument("--claims", nargs="+", help="run only these claims' proofs; replace their rows")
     parser.add_argument("--rebuild", action="store_true", help="rebuild the environments")
     parser.add_argument("--build-only", action="store_true", help="build the environments, run nothing")
     parser.add_argument("--no-write", action="store_true", help="do not write data/versions.json")
@@ -260,7 +272,13 @@ def main(argv=None) -> int:
         parser.error(f"no such column; the columns are {[column_id(*c) for c in COLUMNS]}")
     say(f"disk: {shutil.disk_usage(ROOT).free / 2**30:.0f} GB free under {ROOT}")
     files = claim_test_files()
-    about, own = framework_claims()
+    about, own, sourced = framework_claims()
+    if args.claims:
+        unknown = sorted(set(args.claims) - set(about))
+        if unknown:
+            parser.error(f"not claims about a framework: {unknown}")
+        if not OUT.exists():
+            parser.error(f"--claims replaces rows of {OUT.relative_to(ROOT)}, which does not exist")
     reports, meta, python_version = {}, {}, None
 
     def one(framework, version):
@@ -268,7 +286,7 @@ def main(argv=None) -> int:
         python = build(framework, version, args.rebuild)
         if args.build_only:
             return None
-        report, elapsed = run_tests(python, name, files)
+        report, elapsed = run_tests(python, name, files, args.claims or ())
         installed = frozen(python)
         python_version = subprocess.run([str(python), "-c", "import platform; print(platform.python_version())"],
                                         capture_output=True, text=True, check=True).stdout.strip()
@@ -293,7 +311,7 @@ def main(argv=None) -> int:
     if args.build_only:
         say("all environments built")
         return 0
-    table = aggregate(reports, about)
+    table = aggregate(reports, args.claims or about)
     for column in meta:
         differ = [c for c in table if table[c][column["id"]]["status"] != "holds"]
         say(f"{column['id']}: {len(table) - len(differ)} claims hold, {len(differ)} do not"
@@ -301,6 +319,12 @@ def main(argv=None) -> int:
     if args.only or args.no_write:
         say("data/versions.json not written (--only / --no-write)")
         return 0
+    if args.claims:  # the other rows, and the columns' counts and times, stay from the last full run
+        previous = json.loads(OUT.read_text(encoding="utf-8"))
+        if [c["id"] for c in previous["columns"]] != [c["id"] for c in meta]:
+            parser.error("the columns changed since the last full run: run them all")
+        meta = previous["columns"]
+        table = {c: table.get(c) or previous["claims"][c] for c in about}
     document = {
         "date": datetime.date.today().isoformat(),
         "python": python_version,
@@ -310,6 +334,9 @@ def main(argv=None) -> int:
         "version_independent": {
             "note": "claims about the site's own build (about: []) do not depend on framework versions",
             "claims": own},
+        "sourced": {
+            "note": "claims that rest on a source, not on a test: no column checks them",
+            "claims": sourced},
     }
     OUT.write_text(json.dumps(document, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     say(f"wrote {OUT.relative_to(ROOT)}: {len(table)} claims x {len(meta)} columns")

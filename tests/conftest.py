@@ -3,16 +3,18 @@ import os
 from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import HealthCheck, Phase, settings
 
-from sitebuild import build
+from sitebuild import ROOT, build
 
 # CI (RPROP_REQUIRE_ORACLES=1) runs the full, derandomized search; a laptop runs a short one.
 # No "explain" phase: it re-runs a failing case hundreds of times through the real frameworks.
 _common = dict(deadline=None, print_blob=True, phases=[p for p in Phase if p != Phase.explain],
                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-settings.register_profile("ci", max_examples=200, derandomize=True, **_common)
-settings.register_profile("dev", max_examples=25, **_common)
+BUDGET = yaml.safe_load((ROOT / "data" / "test-budget.yml").read_text(encoding="utf-8"))
+settings.register_profile("ci", max_examples=BUDGET["ci"], derandomize=True, **_common)
+settings.register_profile("dev", max_examples=BUDGET["laptop"], **_common)
 settings.load_profile("ci" if os.environ.get("RPROP_REQUIRE_ORACLES") == "1" else "dev")
 
 
@@ -44,7 +46,12 @@ def chromium():
 # --- claims: a test that proves a claim about a framework must run that framework -----------------
 
 def _claim_ids(item) -> list[str]:
-    return [claim_id for mark in item.iter_markers("claim") for claim_id in mark.args]
+    """The claims a test item proves: its `claim` marks, and for `claim_rows(TABLE, KEY, ...)` the
+    cells ROW.KEY of the row the item runs (its parametrize id is the row's id)."""
+    ids = [claim_id for mark in item.iter_markers("claim") for claim_id in mark.args]
+    for mark in item.iter_markers("claim_rows"):
+        ids += [f"{item.callspec.id}.{key}" for key in mark.args[1:]]
+    return ids
 
 
 def frameworks_not_run(claim_ids, claims: dict, used: set[str]) -> dict[str, list[str]]:
@@ -64,14 +71,24 @@ def claims_hook():
     return load_hook("claims")
 
 
+# --- claims: what each claim's passing proofs sampled (tests/domains.py) ---------------------------
+SAMPLED: dict[str, set[str]] = {}   # claim id → features its passing proofs met in this session
+PROOFS: dict[str, dict[str, str]] = {}  # claim id → node id → outcome ("collected" until it ran)
+LAST = "test_every_proof_sampled_its_claims_domain"  # runs after every proof (moved to the end)
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_call(item):
+    import domains
     import oracles
     oracles.USED.clear()
+    domains.OBSERVED.clear()
     outcome = yield
     claim_ids = _claim_ids(item)
     if not claim_ids or outcome.excinfo is not None:
         return
+    for claim_id in claim_ids:
+        SAMPLED.setdefault(claim_id, set()).update(domains.OBSERVED)
     missing = frameworks_not_run(claim_ids, claims_hook().claims(), oracles.USED)
     if missing:
         outcome.force_exception(AssertionError(
@@ -85,7 +102,8 @@ def pytest_runtest_call(item):
 # skipped, error), its claim ids, and for a failure the exception's type and first line. Without the
 # option nothing here changes a run.
 
-settings.register_profile("matrix", parent=settings.get_profile("dev"), derandomize=True, database=None)
+settings.register_profile("matrix", parent=settings.get_profile("dev"), max_examples=BUDGET["matrix"],
+                          derandomize=True, database=None)
 
 
 def pytest_addoption(parser):
@@ -105,12 +123,18 @@ def pytest_configure(config):
 
 
 def pytest_collection_modifyitems(config, items):
+    for item in items:
+        for claim_id in _claim_ids(item):
+            PROOFS.setdefault(claim_id, {})[item.nodeid] = "collected"
+    items.sort(key=lambda item: item.name == LAST)  # stable: only that check moves, to the end
     if config.getoption("--claims-report") is None:
         return
     claims = claims_hook().claims()
+    only = set(filter(None, os.environ.get("RPROP_MATRIX_CLAIMS", "").split(",")))  # matrix --claims
     keep, drop = [], []
     for item in items:
-        about = [c for c in _claim_ids(item) if getattr(claims.get(c), "about", ())]
+        about = [c for c in _claim_ids(item) if getattr(claims.get(c), "about", ())
+                 and (not only or c in only)]
         (keep if about else drop).append(item)
     if drop:
         config.hook.pytest_deselected(items=drop)
@@ -137,9 +161,12 @@ def _first_line(excinfo) -> tuple[str, str]:
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     outcome = yield
+    report = outcome.get_result()
+    for claim_id in _claim_ids(item):  # a proof counts once all its phases passed
+        if report.when == "call" or not report.passed:
+            PROOFS[claim_id][item.nodeid] = report.outcome if report.when == "call" or report.skipped else "error"
     if _REPORT not in item.config.stash:
         return
-    report = outcome.get_result()
     tests = item.config.stash[_REPORT]["tests"]
     entry = tests.setdefault(item.nodeid, {"claims": _claim_ids(item), "outcome": "passed"})
     if report.passed or entry["outcome"] in ("failed", "error"):

@@ -6,7 +6,9 @@ framework's own constructor keyword arguments, and returns one record per step:
 (torch only) leaves `p.grad` unset for that step.
 
 The real frameworks are imported lazily; `require(name)` imports one or skips the test, and turns
-the skip into a failure when `RPROP_REQUIRE_ORACLES=1` (set by `.ci/run`).
+the skip into a failure when `RPROP_REQUIRE_ORACLES=1` (set by `.ci/run`). Every run records
+the features of its problem (tests/domains.py), so that a claim's proofs can be checked against
+the domain the claim states.
 """
 
 from __future__ import annotations
@@ -19,6 +21,9 @@ from typing import NoReturn
 import ml_dtypes
 import numpy as np
 import pytest
+
+import domains
+from domains import argument_features, problem_features
 
 BFLOAT16 = np.dtype(ml_dtypes.bfloat16)
 
@@ -80,6 +85,7 @@ def torch_kwargs(torch, kwargs: dict) -> dict:
 
 def run_torch(params: dict, grads_per_step: list[dict], **kwargs) -> list[dict]:
     torch = require("torch")
+    domains.observe("optimizer:torch", *problem_features(params, grads_per_step), *argument_features(kwargs))
     tensors = {name: torch.nn.Parameter(_to_torch(torch, p)) for name, p in params.items()}
     opt = torch.optim.Rprop(list(tensors.values()), **torch_kwargs(torch, kwargs))
     records = []
@@ -129,6 +135,9 @@ def ms_kwargs(ms, kwargs: dict) -> dict:
 
 def build_mindspore(params: dict, experimental: bool, **kwargs):
     ms = mindspore()
+    domains.observe("optimizer:experimental" if experimental else "optimizer:nn.Rprop",
+                    "mode:graph" if ms.get_context("mode") == ms.GRAPH_MODE else "mode:pynative",
+                    *argument_features(kwargs))
     parameters = [ms.Parameter(_to_ms(ms, p), name=name) for name, p in params.items()]
     if experimental:
         from mindspore.experimental import optim
@@ -139,6 +148,7 @@ def build_mindspore(params: dict, experimental: bool, **kwargs):
 def run_mindspore(params: dict, grads_per_step: list[dict], experimental: bool = False,
                   **kwargs) -> list[dict]:
     ms = mindspore()
+    domains.observe(*problem_features(params, grads_per_step))
     parameters, opt = build_mindspore(params, experimental, **kwargs)
     names = list(params)
     records = []
@@ -153,6 +163,7 @@ def run_mindspore(params: dict, grads_per_step: list[dict], experimental: bool =
 
 def run_reference(convention: str, params: dict, grads_per_step: list[dict], **kwargs) -> list[dict]:
     import rprop_ref
+    domains.observe(f"reference:{convention}", *problem_features(params, grads_per_step))
     opt = rprop_ref.make(convention, **kwargs)
     state = opt.init(params)
     records = []

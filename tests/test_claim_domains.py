@@ -19,8 +19,10 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+import domains
 import oracles
 from cases import etas, learning_rates, problems, step_sizes
+from domains import problem_features
 
 TINY32 = np.finfo(np.float32).tiny
 
@@ -159,6 +161,8 @@ def _modes_run(ms, mode, experimental, jit, params, grads):
     `mindspore.jit` function): the parameters after every step."""
     from mindspore.experimental import optim
     ms.set_context(mode=mode)
+    domains.observe(*problem_features(params, grads), "optimizer:" + ("experimental" if experimental else "nn.Rprop"),
+                    ("mode:graph" if ms.get_context("mode") == ms.GRAPH_MODE else "mode:pynative") + ("+jit" if jit else ""))
     try:
         weights = [ms.Parameter(ms.Tensor(p.copy()), name=n) for n, p in params.items()]
         opt = (optim.Rprop(weights, lr=0.01) if experimental

@@ -152,3 +152,59 @@ def test_every_mapping_cell_that_makes_a_claim_carries_its_link(site, language):
     links = [len(EVIDENCE_LINK.findall((site / lang / p / "index.html").read_text(encoding="utf-8")))
              for p in ("rprop", "port") for lang in ("", "zh/")]
     assert links[0] == links[1] and links[2] == links[3], links
+
+
+# --- each proof sampled the domain its claim states (tests/domains.py) -----------------------------
+
+# Every feature tests/domains.py can report; a domain naming anything else could never be met.
+FEATURES = {"several-parameters", "empty", "several-steps", "missing-gradient", "late-parameter",
+            "zero-gradient", "nan-gradient", "inf-gradient", "large-gradient", "tiny-gradient",
+            "subnormal-gradient", "sign-flip", "subnormal-product", "0-d", "1-d", "2-d+"}
+FEATURE_PREFIXES = ("dtype:", "optimizer:", "mode:", "scheduler:", "reference:", "argument:", "lr:")
+
+
+def test_every_domain_names_features_a_proof_can_report():
+    for claim in CLAIMS.values():
+        for feature in claim.domain:
+            assert feature in FEATURES or feature.startswith(FEATURE_PREFIXES), (claim.id, feature)
+        assert not claim.domain or claim.about, f"{claim.id}: a domain is sampled by runs of the frameworks"
+
+
+def test_the_features_are_computed_from_the_problem():
+    """The check can fail: a problem without a sign flip, or without a zero, does not report one."""
+    import numpy as np
+
+    from domains import missing, problem_features
+    grads = [{"w": np.array([1e-20, 2.0], np.float32)}, {"w": np.array([3.0, 1e-20], np.float32)}]
+    found = problem_features({"w": np.zeros(2, np.float32)}, grads)
+    assert {"dtype:float32", "1-d", "several-steps"} <= found
+    assert not found & {"sign-flip", "zero-gradient", "subnormal-product", "0-d", "several-parameters"}
+    grads[1]["w"] = np.array([-1e-20, 0.0], np.float32)  # 1e-20 · -1e-20 < 2**-126; a zero
+    found = problem_features({"w": np.zeros(2, np.float32)}, grads)
+    assert {"sign-flip", "zero-gradient", "subnormal-product"} <= found
+    assert missing(("sign-flip", "0-d", "dtype:float16"), found) == ["0-d", "dtype:float16"]
+
+
+@pytest.mark.claim("site.claims-checked")
+def test_every_proof_sampled_its_claims_domain():
+    """Runs last (conftest.py). For each claim with a `domain` whose proofs all ran and passed in
+    this session: the features the real optimizers met in those proofs cover every condition."""
+    from conftest import PROOFS, SAMPLED
+    from domains import missing
+    checked, gaps = 0, {}
+    for claim in CLAIMS.values():
+        outcomes = PROOFS.get(claim.id, {})
+        ran = {node.split("::")[-1].split("[")[0] for node in outcomes}
+        if not claim.domain or {t.name for t in EVIDENCE.get(claim.id, [])} - ran or set(outcomes.values()) != {"passed"}:
+            continue  # not all its proofs ran in this session (a file, -k), or one failed and says so itself
+        checked += 1
+        if gap := missing(claim.domain, SAMPLED.get(claim.id, set())):
+            gaps[claim.id] = gap
+    import oracles
+    if gaps and not oracles.oracles_required():  # a laptop's short random search may miss one
+        pytest.skip(f"the short search met not every condition (RPROP_REQUIRE_ORACLES=1 runs the full one): {gaps}")
+    assert not gaps, f"proofs that never met a condition their claim states: {gaps}"
+    if not checked:
+        if oracles.oracles_required():
+            pytest.fail("no claim with a domain had all its proofs run, though the whole suite should")
+        pytest.skip("no claim with a domain had all its proofs run in this session")

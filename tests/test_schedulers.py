@@ -16,8 +16,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import domains
 import oracles
 from cases import learning_rates, problems
+from domains import problem_features
 from oracles import first_difference, run_reference
 
 STEPS = 25
@@ -68,6 +70,7 @@ def torch_scheduled(params: dict, grads_per_step: list[dict], scheduler, lr: flo
     tensors = {name: torch.nn.Parameter(torch.from_numpy(p.copy())) for name, p in params.items()}
     opt = torch.optim.Rprop(list(tensors.values()), lr=lr)
     sched = scheduler(torch.optim.lr_scheduler, opt)
+    domains.observe("optimizer:torch", f"scheduler:{type(sched).__name__}", *problem_features(params, grads_per_step))
     records, lrs = [], [opt.param_groups[0]["lr"]]
     for grads in grads_per_step:
         for name, t in tensors.items():

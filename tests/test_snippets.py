@@ -204,6 +204,30 @@ def test_both_mindspore_optimizers_train_identically(training_output):
     assert _losses(experimental, training_output(experimental)[0]) == nn_run
 
 
+NUMPY2 = ROOT / ".venv" / "numpy2"  # requirements-numpy2.txt, installed apart by `make .venv/test.stamp`
+
+
+@pytest.mark.claim("code.numpy2-traceback")
+def test_under_numpy2_mindspore_prints_a_traceback_and_trains_the_same(training_output, tmp_path):
+    """The page's note: with NumPy 2 first on the path, the MindSpore snippet prints NumPy's
+    `ImportError` traceback on stderr, exits 0 and prints the very losses it prints with 1.26.4."""
+    _require("mindspore")
+    if not (NUMPY2 / "numpy").is_dir():
+        oracles.unavailable(f"NumPy 2 is not installed in {NUMPY2} (make .venv/test.stamp installs it)")
+    snippet = "mindspore_rprop.py"
+    env = {**os.environ, "PYTHONPATH": str(NUMPY2)}
+    version = subprocess.run([sys.executable, "-s", "-c", "import numpy; print(numpy.__version__)"],
+                             env=env, capture_output=True, text=True, check=True).stdout.strip()
+    assert version.startswith("2."), version
+    result = subprocess.run([sys.executable, "-s", SNIPPETS / snippet], cwd=tmp_path, env=env,
+                            capture_output=True, text=True, timeout=TIMEOUT)
+    assert result.returncode == 0, result.stderr
+    assert f"A module that was compiled using NumPy 1.x cannot be run in\nNumPy {version}" in result.stderr
+    assert "ImportError" in result.stderr
+    clean = subprocess.CompletedProcess(result.args, 0, result.stdout, "")
+    assert _losses(snippet, clean) == _losses(snippet, training_output(snippet)[0])
+
+
 # --- the gradient-replay pair ----------------------------------------------------------------------
 
 def test_replay_record_trains_like_the_torch_snippet(replay_files, training_output):
