@@ -2,7 +2,8 @@
 
 - **Marked elements.** An element with an `id` and a `data-search-entry` attribute (any value, e.g.
   a table row) becomes a search result of its own that links to `#id`: its title is the text of
-  its first child element, its text that of the other children. Material's search plugin indexes a
+  its first child element, its text that of the other children, each after its `data-label`
+  (a table cell's column title) where it has one, so a hit says which column matched. Material's search plugin indexes a
   page by headings only, so without this a query that names a table row leads to the top of the
   table, not to the row. The entry is made by the search plugin itself (which segments Chinese
   text with jieba as it does for the page), after the page's own entries (Material's script
@@ -33,8 +34,9 @@ _BASE = re.compile(r'(<script id="__config" type="application/json">\{[^<]*?"bas
 
 
 class _MarkedElements(HTMLParser):
-    """Collects (id, [text of each child element]) for every element carrying MARKER and an id.
-    Text inside header links (the ¶ of an anchor) is left out."""
+    """Collects (id, [text of each child element]) for every element carrying MARKER and an id;
+    a child's text starts with its `data-label` and a colon where it has one. Text inside header
+    links (the ¶ of an anchor) is left out."""
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
@@ -51,7 +53,9 @@ class _MarkedElements(HTMLParser):
         if self._skip_depth is None and "headerlink" in (attributes.get("class") or "").split():
             self._skip_depth = self._depth
         if self._open and self._depth == self._open[-1][1] + 1:
-            self._open[-1][2].append("")
+            label = attributes.get("data-label")
+            colon = "：" if re.search(r"[\u4e00-\u9fff]", label or "") else ": "  # a Chinese title takes the full-width colon
+            self._open[-1][2].append(f"{label}{colon}" if label and self._open[-1][2] else "")
         if MARKER in attributes and attributes.get("id"):
             self._open.append([attributes["id"], self._depth, []])
 

@@ -202,3 +202,30 @@ def test_files_the_snippets_write_are_ignored_by_git():
     for where in ("snippets/rprop_replay.npz", "rprop_replay.npz"):
         result = subprocess.run(["git", "check-ignore", "-q", where], cwd=ROOT)
         assert result.returncode == 0, f"{where} is not ignored"
+
+
+# --- search: a pasted error lands on its row of the Errors page; an argument on its mapping row ----
+
+@pytest.mark.parametrize("language, query, row", [
+    ("", "RuntimeError: For 'Gather', the 'input_indices' should be in the range [0, 2), but got 2, error_code[58]",
+     "errors/#row-mindspore-lr-list-exhausted"),
+    ("zh/", "For 'Gather', the 'input_indices' should be in the range [0, 2), but got 2",
+     "errors/#row-mindspore-lr-list-exhausted"),
+    ("", "TypeError: For 'Rprop', the type of 'max_step_sizes' should be 'float', but got type 'int'.",
+     "errors/#row-mindspore-step-sizes-int"),
+    ("zh/", "TypeError: got an unexpected keyword argument 'lr'", "errors/#row-mindspore-lr-keyword"),
+    ("", "TypeError: can't assign a numpy.float32 to a torch.FloatTensor", "errors/#row-torch-etas-numpy"),
+    ("", "step_sizes", "rprop/#row-step-sizes"), ("", "etas", "rprop/#row-etas"),
+    ("", "weight_decay", "rprop/#row-weight-decay"), ("", "learning_rate", "rprop/#row-lr"),
+    ("", "float16", "rprop/#row-dtype"), ("zh/", "半精度", "rprop/#row-dtype"),
+    ("zh/", "学习率调度", "rprop/#row-lr-schedule"), ("zh/", "初始步长", "rprop/#row-lr"),
+])
+def test_search_ranks_the_row_that_answers_first(served, chromium, language, query, row):
+    """The first row among the results (the page's own entry may come before it) is the one that
+    answers: an error message's row on the Errors page, an argument's row of the mapping table."""
+    page = chromium.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(served + language)
+    results = search(page, query)
+    page.close()
+    rows = [url for url in results if "#row-" in url]
+    assert rows and rows[0] == urlsplit(served).path + language + row, results
