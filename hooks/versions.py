@@ -10,6 +10,7 @@ that does not hold under some versions, why (`data/version-notes.yml`), shown wh
 - `[[versions:matrix]]`: claims × versions (columns with identical verdicts merged), the claims
   grouped by where they are made: a data table's rows, then each page.
 - `[[versions:columns]]`: the environments, with the exact versions they had installed.
+- `[[versions:sourced]]`: the claims that rest on a cited source, which no column checks.
 
 Nothing here knows about Rprop: frameworks' display names come from the notes file.
 """
@@ -36,12 +37,16 @@ WORDS = {
            "and": " and ", "colon": ": ", "claim": "Claim", "versions": "Versions",
            "qualifies": "Qualifies", "observed": "Observed in the test run", "with": "with",
            "column": "Column", "installed": "Installed", "tests": "Tests", "seconds": "Seconds",
-           "pinned": "pinned"},
+           "pinned": "pinned", "sep": ", ", "differences": "{n} differences", "difference": "1 difference",
+           "none": "everything on these pages holds as written", "do": "What to do",
+           "all-hold": "holds in every version checked"},
     "zh": {"holds": "成立", "differs": "不成立", "not-applicable": "不适用", "could-not-run": "未能运行",
            "releases": "共 {n} 个版本", "release": "共 1 个版本", "and": "和 ", "colon": "：",
            "claim": "结论", "versions": "版本", "qualifies": "涉及的结论", "observed": "测试中实际观察到",
-           "with": "搭配", "column": "列", "installed": "实际安装", "tests": "测试数",
-           "seconds": "耗时（秒）", "pinned": "锁定版本"},
+           "with": "搭配", "column": "环境", "installed": "已安装版本", "tests": "测试数",
+           "seconds": "耗时（秒）", "pinned": "锁定版本", "sep": "、", "differences": "{n} 处差异",
+           "difference": "1 处差异", "none": "本站各页面的内容均按原文成立", "do": "怎么办",
+           "all-hold": "在所有检查过的版本中均成立"},
 }
 
 
@@ -72,6 +77,9 @@ def _version(v: str) -> tuple:
 
 
 def _inline(md_text: str) -> str:
+    """Markdown, with TeX written as `$…$` rendered as MathML (as hooks/math.py renders pages)."""
+    from latex2mathml.converter import convert
+    md_text = re.sub(r"\$\$?([^$]+)\$\$?", lambda m: convert(m.group(1).strip()), md_text)
     rendered = markdown.markdown(md_text)
     return re.sub(r"^<p>(.*)</p>$", r"\1", rendered.strip(), flags=re.S).replace("\n", " ")
 
@@ -99,9 +107,9 @@ def column_groups(column_ids: list[str]) -> list[list[dict]]:
     return groups
 
 
-def columns_label(column_ids: list[str]) -> str:
-    """"MindSpore 2.7.0–2.7.2" (several groups: joined by commas)."""
-    return ", ".join(f"{name(g[0]['framework'])} {span([c['version'] for c in g])}"
+def columns_label(column_ids: list[str], locale: str = "en") -> str:
+    """"MindSpore 2.7.0–2.7.2" (several groups: joined by commas, or the locale's `sep`)."""
+    return WORDS[locale].get("sep", ", ").join(f"{name(g[0]['framework'])} {span([c['version'] for c in g])}"
                      for g in column_groups(column_ids))
 
 
@@ -129,7 +137,7 @@ def note_html(claim_id: str, locale: str, root: str) -> str:
     """The notes shown after a claim: one per group of versions under which it does not hold."""
     parts = []
     for i, note in notes_for(claim_id):
-        label = columns_label(note["columns"])
+        label = columns_label(note["columns"], locale)
         parts.append(f'<span class="vnote"><a href="{root}versions/#difference-{i + 1}">{html.escape(label)}</a>'
                      f'{WORDS[locale]["colon"]}{_inline(note[locale])}</span>')
     return "".join(parts)
@@ -150,7 +158,8 @@ def on_page_markdown(markdown_text: str, page, config, **_) -> str:
             return matrix()["date"]
         if kind == "seconds":
             return str(sum(c["seconds"] for c in matrix()["columns"]))
-        return {"differences": differences, "matrix": table, "columns": environments}[kind](locale, root)
+        return {"differences": differences, "matrix": table, "columns": environments,
+                "sourced": sourced, "yours": yours}[kind](locale, root)
 
     return _MARKER.sub(block, _CLAIM.sub(claim, markdown_text))
 
@@ -165,15 +174,44 @@ def _page_url(stem: str) -> str:
     return "" if stem == "index" else f"{stem}/"
 
 
+def _value(path: str, spec: str | None = None) -> str:
+    """`[[value:FILE.KEY…]]` as hooks/site_data.py fills it (data/FILE.json or .yml), else "…"."""
+    name, *keys = [a or b for a, b in re.findall(r'"([^"]+)"|([^.]+)', path)]  # a quoted key may hold dots
+    for data_file in (DATA / f"{name}.json", DATA / f"{name}.yml"):
+        if data_file.exists():
+            item = _json(data_file, _mtime(data_file)) if data_file.suffix == ".json" else _yaml(data_file, _mtime(data_file))
+            try:
+                for key in keys:
+                    item = item[int(key)] if isinstance(item, list) else item[key]
+            except (KeyError, IndexError, ValueError, TypeError):
+                return "…"
+            return (format(item, spec) if spec else str(item)) if isinstance(item, (str, int, float)) else "…"
+    return "…"
+
+
+_SENTENCE_END = re.compile(r"[.!?](?=\s+[A-Z`*\[(“])|[。！？；]|\n\s*\n|\n\s*(?:[-*]|\d+\.) |\n#+ |\n\s*!!!.*\n")
+
+
 def _sentence(source: str, claim_id: str) -> str:
-    """The sentence a prose claim ends: back from its marker to the previous sentence's end."""
+    """The sentence a prose claim ends, as plain text: back from its marker to the end of the
+    previous sentence (a line break inside a paragraph is not one), placeholders and markup out."""
     at = source.index(f"[[claim:{claim_id}]]")
-    before = source[:at].rstrip()
-    start = max(before.rfind(s) for s in ("\n", "]]", ". ", "。", "！", "; ", "；")) + 1
-    text = before[start:].lstrip(" .。]!！;；").strip()
+    line = source[source.rfind("\n", 0, at) + 1:at]
+    if line.lstrip().startswith("|"):  # a claim in a Markdown table's row: that row's cells
+        source = " · ".join(c.strip() for c in line.split("|") if c.strip())
+        at = len(source)
+    before = re.sub(r'\[\[value:((?:[\w.-]|"[^"]+")+)(?::([^\]]*))?\]\]', lambda m: _value(m.group(1), m.group(2)), source[:at])
+    before = re.sub(r"\[\[[a-z]+:[^\]]+\]\]|\{:?\s*#[^}]*\}", "", before)    # other claims, placeholders, attribute lists
+    before = before.rstrip().rstrip("。！？；.!?")  # its own end
+    ends = [m.end() for m in _SENTENCE_END.finditer(before)]
+    text = " ".join(before[max(ends, default=0):].split()).lstrip(" .。!！;；").strip()
+    if re.search(r"[\u4e00-\u9fff]", text):  # Chinese: a line break between two characters is no space
+        text = re.sub(r"(?<=[\u3000-\u9fff\uff00-\uffef]) (?=[\u3000-\u9fff\uff00-\uffef])", "", text)
     text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)  # links: their text
-    text = re.sub(r"\[\[value:[^\]]+\]\]", "…", text).replace("**", "")
-    return text if len(text) <= 160 else text[:157].rsplit(" ", 1)[0] + " …"
+    text = text.replace("**", "")  # (TeX stays: _inline renders it as MathML, as the pages do)
+    text = text if len(text) <= 200 else text[:197].rsplit(" ", 1)[0] + " …"
+    text += ")" * max(0, text.count("(") - text.count(")")) + "）" * max(0, text.count("（") - text.count("）"))
+    return text + ("。" if re.search(r"[\u4e00-\u9fff]", text) else "" if text.endswith("…") else ".")
 
 
 def _notes_heading(target: str, locale: str) -> str:
@@ -188,9 +226,10 @@ def _notes_heading(target: str, locale: str) -> str:
     return target
 
 
-def groups(locale: str, root: str) -> list[tuple[str, list[tuple[str, str]]]]:
-    """[(group title, [(claim id, label html)])]: each data table's rows, then each page's prose."""
-    wanted = set(matrix()["claims"])
+def groups(locale: str, root: str, wanted=None) -> list[tuple[str, list[tuple[str, str]]]]:
+    """[(group title, [(claim id, label html)])]: each data table's rows, then each page's prose
+    (the claims of the matrix, or those in `wanted`)."""
+    wanted = set(matrix()["claims"] if wanted is None else wanted)
     out, placed = [], set()
     for path in sorted(DATA.glob("*.yml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -211,7 +250,7 @@ def groups(locale: str, root: str) -> list[tuple[str, list[tuple[str, str]]]]:
         stem, source = page.name.split(".")[0], page.read_text(encoding="utf-8")
         ids = [cid for cid in dict.fromkeys(_CLAIM.findall(source)) if cid in wanted and cid not in placed]
         if ids:
-            title = re.search(r"^# (.+)$", source, re.M).group(1).strip()
+            title = re.sub(r"\s*\{[^}]*\}\s*$", "", re.search(r"^# (.+)$", source, re.M).group(1)).strip()
             items = [(cid, _inline(_sentence(source, cid))) for cid in ids]
             out.append((f'<a href="{root}{_page_url(stem)}">{_inline(title)}</a>', items))
             placed.update(ids)
@@ -255,7 +294,10 @@ def table(locale: str, root: str) -> str:
         rows.append(f'<tr class="group"><th colspan="{len(merged) + 1}" scope="rowgroup">{title}</th></tr>')
         for claim_id, label in items:
             cells = []
-            for g in merged:
+            if all(cell["status"] == "holds" for cell in matrix()["claims"][claim_id].values()):
+                # one cell: a phone shows one line for it, not one per version
+                cells.append(f'<td class="holds all" colspan="{len(merged)}">✓ {words["all-hold"]}</td>')
+            for g in merged if not cells else ():
                 status = matrix()["claims"][claim_id][g[0]["id"]]["status"]
                 mark = SYMBOL[status]
                 i = _note_index(claim_id, g[0]["id"])
@@ -270,25 +312,88 @@ def table(locale: str, root: str) -> str:
             f'{words["claim"]}</th>{top}</tr><tr>{head}</tr></thead>\n<tbody>\n' + "\n".join(rows) + "\n</tbody></table></div>")
 
 
+def _evidence(observed: str) -> str:
+    """What a test run observed ("tests/x.py::test_y: message"): the test's name, then the
+    message with its escaped line breaks and quotes as they were printed."""
+    node, _, message = observed.partition(": ")
+    message = message.replace("\\n", "\n").replace("\\'", "'")[:600]
+    return (f'<p><code>{html.escape(node.rsplit("::", 1)[-1])}</code></p>'
+            f"<pre><code>{html.escape(message)}</code></pre>")
+
+
 def differences(locale: str, root: str) -> str:
     words, claims = WORDS[locale], matrix()["claims"]
     items = []
     for i, note in enumerate(notes()["notes"]):
         observed = sorted({claims[cid][col].get("observed", "") for cid in note["claims"] for col in note["columns"]
                            if claims[cid][col]["status"] != "holds"})
-        links = ", ".join(f'<a href="#v-{cid}"><code>{cid}</code></a>' for cid in note["claims"])
-        evidence = "".join(f"<pre><code>{html.escape(o[:600])}</code></pre>" for o in observed[:2])
-        items.append(f'<li id="difference-{i + 1}"><strong>{html.escape(columns_label(note["columns"]))}</strong>'
+        labels = _labels(locale, root)
+        links = words.get("sep", ", ").join(f'<a href="#v-{cid}">{labels.get(cid, cid)}</a>' for cid in note["claims"])
+        evidence = "".join(_evidence(o) for o in observed[:2])
+        items.append(f'<li id="difference-{i + 1}"><strong>{html.escape(columns_label(note["columns"], locale))}</strong>'
                      f'{words["colon"]}{_inline(note[locale])}<br>{words["qualifies"]}{words["colon"]}{links}'
                      f'<details><summary>{words["observed"]}</summary>{evidence}</details></li>')
     return '<ol class="vdiff" markdown="0">\n' + "\n".join(items) + "\n</ol>"
+
+
+def _labels(locale: str, root: str) -> dict[str, str]:
+    """claim id → a readable title: "row — column" for a table cell, the sentence for prose."""
+    return {cid: f"{re.sub(r'^<a [^>]*>|</a>$', '', title)} — {label}" if "#row-" in title else label
+            for title, items in groups(locale, root) for cid, label in items}
+
+
+def _pinned() -> dict[str, str]:
+    """framework → its pinned version (what the columns of the other framework ran with)."""
+    return {framework: v for c in matrix()["columns"] for framework, v in c["with"].items()}
+
+
+def yours(locale: str, root: str) -> str:
+    """Per release (columns with the same verdicts together): what differs from the pages, and
+    what to do about it, in sentences; a release without notes says the pages hold as written."""
+    words, labels, pinned, out = WORDS[locale], _labels(locale, root), _pinned(), []
+    for group in merged_columns():
+        ids = {c["id"] for c in group}
+        applying = [n for n in notes()["notes"] if ids & set(n["columns"])]
+        release = f'{name(group[0]["framework"])} {span([c["version"] for c in group])}'
+        is_pinned = any(c["version"] == pinned.get(c["framework"]) for c in group)
+        count = (words["none"] if not applying else words["difference"] if len(applying) == 1
+                 else words["differences"].format(n=len(applying)))
+        summary = (f'<strong>{html.escape(release)}</strong>'
+                   f'{"（" + words["pinned"] + "）" if is_pinned and locale == "zh" else " (" + words["pinned"] + ")" if is_pinned else ""}'
+                   f'{words["colon"]}{count}')
+        if not applying:
+            out.append(f'<p class="vyours">{summary}</p>')
+            continue
+        items = []
+        for note in applying:
+            claims = words["sep"].join(f'<a href="#v-{cid}">{labels.get(cid, cid)}</a>' for cid in note["claims"])
+            text = note[locale][:1].upper() + note[locale][1:]
+            items.append(f'<li>{_inline(text)}<br><em>{words["do"]}</em>{words["colon"]}'
+                         f'{_inline(note["do"][locale])}<br><small>{claims}</small></li>')
+        out.append(f'<details class="vyours"><summary>{summary}</summary><ul>{"".join(items)}</ul></details>')
+    return '<div markdown="0">\n' + "\n".join(out) + "\n</div>"
+
+
+def sourced(locale: str, root: str) -> str:
+    """The claims that rest on a cited source (†), where each is made and its source: no column
+    of the matrix checks them."""
+    sources = {cid: entry["source"] for cid, entry in
+               _yaml(DATA / "claims.yml", _mtime(DATA / "claims.yml"))["claims"].items()
+               if isinstance(entry, dict) and "source" in entry}
+    items = []
+    for title, claims in groups(locale, root, matrix()["sourced"]["claims"]):
+        for claim_id, label in claims:
+            source = sources[claim_id]
+            items.append(f'<li>{title}{WORDS[locale]["colon"]}{label} † <a href="{html.escape(source["url"])}">'
+                         f'{html.escape(_text(source["title"], locale))}</a></li>')
+    return '<ul class="vsourced" markdown="0">\n' + "\n".join(items) + "\n</ul>"
 
 
 def environments(locale: str, root: str) -> str:
     words = WORDS[locale]
     rows = []
     for c in matrix()["columns"]:
-        installed = ", ".join(f"{name(k)} {v}" if k in notes()["frameworks"] else f"{k} {v}"
+        installed = words.get("sep", ", ").join(f"{name(k)} {v}" if k in notes()["frameworks"] else f"{k} {v}"
                               for k, v in c["installed"].items())
         rows.append(f'<tr><td><code>{c["id"]}</code></td><td>{installed}</td><td>{c["tests"]}</td>'
                     f'<td>{c["seconds"]}</td></tr>')

@@ -9,6 +9,7 @@ import re
 
 import numpy as np
 import pytest
+import yaml
 
 import matrix
 from sitebuild import ROOT, load_hook
@@ -67,8 +68,14 @@ def test_every_claim_has_a_verdict_for_every_column():
 
 
 def test_the_version_independent_claims_are_the_sites_own():
-    own = {cid for cid, claim in load_hook("claims").claims().items() if not claim.about}
+    """Only statements about the site's own build are filed as version-independent; a claim that
+    rests on a source is listed apart, as not checked per version."""
+    claims = load_hook("claims").claims()
+    own = {cid for cid, claim in claims.items() if not claim.about and not claim.source}
+    sourced = {cid for cid, claim in claims.items() if claim.source}
     assert set(VERSIONS["version_independent"]["claims"]) == own
+    assert set(VERSIONS["sourced"]["claims"]) == sourced
+    assert not own & sourced and not sourced & set(VERSIONS["claims"])
 
 
 @pytest.mark.parametrize("column", VERSIONS["columns"], ids=lambda c: c["id"])
@@ -96,7 +103,8 @@ def test_the_file_is_written_deterministically():
     """Key order as scripts/matrix.py writes it (a re-run with the same results changes no byte but
     the date)."""
     text = (ROOT / "data" / "versions.json").read_text(encoding="utf-8")
-    assert list(VERSIONS) == ["date", "python", "statuses", "columns", "claims", "version_independent"]
+    assert list(VERSIONS) == ["date", "python", "statuses", "columns", "claims", "version_independent",
+                             "sourced"]
     assert list(VERSIONS["claims"]) == sorted(VERSIONS["claims"])
     assert text == json.dumps(VERSIONS, indent=1, ensure_ascii=False) + "\n"
 
@@ -258,7 +266,9 @@ def _matrix_rows(site, locale):
     heads = [f'{th.get("data-framework")} {_text(th)}' for th in tree.xpath('//table[@class="versions"]/thead/tr[2]/th')]
     rows = {}
     for tr in tree.xpath('//table[@class="versions"]/tbody/tr[@id]'):
-        rows[tr.get("id").removeprefix("v-")] = [td.get("class") for td in tr.xpath("./td")]
+        cells = [td.get("class") for td in tr.xpath("./td")]
+        # a claim that holds in every column has one cell that says so (a phone's one line)
+        rows[tr.get("id").removeprefix("v-")] = ["holds"] * len(heads) if cells == ["holds all"] else cells
     return tree, heads, rows
 
 
@@ -321,3 +331,78 @@ def test_a_claim_that_does_not_hold_everywhere_carries_its_note_where_it_is_made
                     continue
                 shown = [_text(s) for s in scope.xpath('.//span[@class="vnote"]')]
                 assert expected in shown, (claim_id, where, shown)
+
+
+@pytest.mark.parametrize("locale", ["en", "zh"])
+def test_the_matrix_labels_each_claim_with_a_whole_sentence(site, locale):
+    """Row labels are readable: a whole sentence or a table cell's row and column, without TeX,
+    placeholders, attribute lists or Markdown table syntax; a claim that holds everywhere says so
+    in one cell."""
+    tree, heads, rows = _matrix_rows(site, locale)
+    in_table = False  # a data table's cells are labelled by their column under the row's title
+    for tr in tree.xpath('//table[@class="versions"]/tbody/tr'):
+        if "group" in (tr.get("class") or ""):
+            in_table = "#row-" in (tr.xpath(".//a/@href") or [""])[0]
+            continue
+        th = tr.xpath("./th")[0]
+        for cid in th.xpath('.//code[@class="cid"]'):
+            cid.getparent().remove(cid)
+        label = _text(th)
+        assert len(label) >= (2 if in_table else 12), label
+        assert not re.search(r"\$|\{:? ?#|\[\[|\|-|\\[a-z]", label), label
+        if in_table:
+            continue
+        starts_with_code = not (th.text or "").strip() and len(th) and th[0].tag == "code"
+        if locale == "en" and not starts_with_code:
+            assert label[0].isupper() or label[0] in "“(" or label[0].isdigit(), label
+    for tr in tree.xpath('//table[@class="versions"]/tbody/tr[@id]'):
+        claim_id = tr.get("id").removeprefix("v-")
+        everywhere = all(c["status"] == "holds" for c in VERSIONS["claims"][claim_id].values())
+        assert (len(tr.xpath("./td")) == 1) == everywhere, claim_id
+
+
+@pytest.mark.parametrize("locale", ["en", "zh"])
+def test_your_version_lists_what_differs_and_what_to_do(site, locale):
+    """"Your version": one entry per release (as the matrix merges them); a release a note covers
+    shows the note and what to do, in the page's language; the others say the pages hold."""
+    from lxml import html as lxml_html
+    tree = lxml_html.fromstring((site / ("zh/" if locale == "zh" else "") / "versions" / "index.html").read_text(encoding="utf-8"))
+    entries = tree.xpath('//*[contains(concat(" ", @class, " "), " vyours ")]')
+    notes = yaml.safe_load((ROOT / "data" / "version-notes.yml").read_text(encoding="utf-8"))["notes"]
+    columns = VERSIONS["columns"]
+    assert len(entries) == len(hooks_versions().merged_columns())
+    for entry, group in zip(entries, hooks_versions().merged_columns(), strict=True):
+        text = _text(entry)
+        ids = {c["id"] for c in group}
+        applying = [n for n in notes if ids & set(n["columns"])]
+        assert group[0]["version"] in text, (text, group)
+        for note in applying:
+            assert set(note["do"]) == {"en", "zh"}, note
+            assert _text(lxml_html.fromstring(markdown_inline(note["do"][locale]))) in text, (note, text)
+        if not applying:
+            assert entry.tag == "p", text
+    assert any(c["framework"] == "mindspore" for c in columns)
+
+
+def hooks_versions():
+    return load_hook("versions")
+
+
+def markdown_inline(text: str) -> str:
+    import markdown
+    return markdown.markdown(text)
+
+
+@pytest.mark.claim("versions.budget")
+def test_the_example_budgets_are_the_ones_the_page_shows():
+    """tests/conftest.py's Hypothesis profiles take their sizes from data/test-budget.yml (which the
+    Versions page shows): CI and the matrix derandomized, a laptop not."""
+    from hypothesis import settings
+
+    import conftest
+    budget = yaml.safe_load((ROOT / "data" / "test-budget.yml").read_text(encoding="utf-8"))
+    for profile, key in (("ci", "ci"), ("dev", "laptop"), ("matrix", "matrix")):
+        assert settings.get_profile(profile).max_examples == budget[key] == conftest.BUDGET[key]
+    assert settings.get_profile("ci").derandomize and settings.get_profile("matrix").derandomize
+    assert not settings.get_profile("dev").derandomize
+    assert settings.get_profile("matrix").database is None
