@@ -13,13 +13,18 @@
   identical in every language so that a link to a row survives a language switch.
 - A cell (or note) whose key the file lists under `claims` is a claim: it is followed by
   `[[claim:ROW.KEY]]`, which hooks/claims.py turns into a link to the test that proves it.
+- Every `<code>` of every page (`on_page_content`) may break only where this file chose: inside a
+  long run of code at the boundaries of names, never inside a name or a number (issue 23, see
+  `_code_break_points`).
 
 Placeholders that name a missing file or key fail the build. Nothing here knows about Rprop.
 """
 
 from __future__ import annotations
 
+import bisect
 import html
+import itertools
 import json
 import re
 from functools import lru_cache
@@ -63,14 +68,81 @@ def text(cell, locale: str) -> str:
     return cell[locale] if isinstance(cell, dict) else str(cell)
 
 
-# In a table cell, code may break after the dot of a dotted name (`a.b.c`), an opening bracket or
-# an `=` before a name or number, never inside an identifier or a number (assets/site.css).
-_CODE_BREAK = re.compile(r"(?<=[\w)\]])\.(?=[A-Za-z_])|(?<=[\w])[(=](?=[\w\"'(\[-])")
+# Copyable code never breaks inside a number or an identifier (issue 23), on every page: a reader
+# copies what is shown. Browsers break code only at spaces and, unasked, after the sign of an
+# exponent (`1e-` / `6`); assets/site.css lets them break inside a word only when it is wider than
+# a whole line. So an exponent is wrapped in a span that does not wrap (`nowrap`), and a run of
+# code without spaces longer than a narrow line gets break opportunities (<wbr>) at chosen
+# boundaries: after the dot of a dotted name, after `::`, `/`, an opening bracket, or a comma.
+# Never after `=`: `learning_rate=0.01` stays whole. "Narrow": over 24 characters in inline code
+# (a table column's line); in a code block (wrapped from tablet width up, ~75 characters a line),
+# over 40 characters on a line of over 70 (every <wbr> adds to the page's weight).
+_CODE = re.compile(r"(<code\b[^>]*>)(.*?)(</code>)", re.S)
+_PRE = re.compile(r"<(/?)pre\b")
+_RAW = re.compile(r"(<(script|style|textarea)\b.*?</\2>)", re.S)
+_EXPONENT = re.compile(r"(?<![\w.])\d+(?:\.\d*)?[eE][-+]\d+(?![\w.])")
+_RUN = re.compile(r"[^\s\u200b]+")
+_BREAK_AFTER = re.compile(r"(?<=[\w)\]])\.(?=[A-Za-z_])|::(?=\w)|(?<=\w)/(?=\w)|[(\[](?=[\w\"'(\[-])|,(?=[^\s,])")
+LONG_RUN = {"inline": (24, 0), "block": (40, 70)}  # (run, line) lengths
+_WBR = "\u200b"  # a <wbr> already there, in the text that runs are found in
+_NOWRAP = '<span class="nowrap">'
+
+
+def _code_content(inner: str, longest: tuple[int, int]) -> str:
+    parts = re.split(r"(<[^>]+>)", inner)
+    texts = [html.unescape(part) if i % 2 == 0 else (_WBR if re.match(r"<wbr\b", part, re.I) else "")
+             for i, part in enumerate(parts)]
+    starts = list(itertools.accumulate((len(t) for t in texts), initial=0))
+    plain = "".join(texts)
+    inserts: dict[int, list[tuple[int, str]]] = {}   # text part -> (offset, markup)
+
+    def insert(position: int, markup: str, after: bool) -> None:
+        # the text part that holds the character before (after=True) or at the position
+        index = bisect.bisect_right(starts, position - 1 if after else position) - 1
+        if index % 2 == 0:
+            inserts.setdefault(index, []).append((position - starts[index], markup))
+
+    run_length, line_length = longest
+    for run in _RUN.finditer(plain):
+        line_start, line_end = plain.rfind("\n", 0, run.start()) + 1, plain.find("\n", run.end())
+        line = (line_end if line_end >= 0 else len(plain)) - line_start
+        if len(run.group()) > run_length and line > line_length:
+            for point in _BREAK_AFTER.finditer(run.group()):
+                insert(run.start() + point.end(), "<wbr>", after=True)
+    for number in _EXPONENT.finditer(plain):
+        first = bisect.bisect_right(starts, number.start()) - 1
+        # within one text part, not yet wrapped (a page's HTML may come through twice)
+        if first % 2 == 0 and number.end() <= starts[first + 1] and parts[first - 1:first] != [_NOWRAP]:
+            insert(number.start(), _NOWRAP, after=False)
+            insert(number.end(), "</span>", after=True)
+    for index, marks in inserts.items():
+        text, pieces, last = texts[index], [], 0
+        for offset, markup in sorted(marks, key=lambda mark: (mark[0], mark[1] != "</span>")):
+            pieces += [html.escape(text[last:offset], quote=False), markup]
+            last = offset
+        parts[index] = "".join(pieces) + html.escape(text[last:], quote=False)
+    return "".join(parts)
 
 
 def _code_break_points(rendered: str) -> str:
-    return re.sub(r"<code>(.*?)</code>",
-                  lambda m: f"<code>{_CODE_BREAK.sub(lambda c: c.group(0) + '<wbr>', m.group(1))}</code>", rendered)
+    """Every `<code>` of a page's HTML (outside scripts, styles and text areas) with its break
+    opportunities and unbreakable numbers; a code block's (in `<pre>`) with its longer runs only."""
+    pieces = _RAW.split(rendered)   # [html, raw element, its tag name, html, ...]
+    for i in range(0, len(pieces), 3):
+        pre_tags = [(m.start(), not m.group(1)) for m in _PRE.finditer(pieces[i])]  # (where, opens)
+
+        def code(match: re.Match, pre_tags=pre_tags) -> str:
+            opening, inner, closing = match.groups()
+            last = bisect.bisect_left(pre_tags, (match.start(),)) - 1
+            in_block = last >= 0 and pre_tags[last][1]
+            return opening + _code_content(inner, LONG_RUN["block" if in_block else "inline"]) + closing
+
+        pieces[i] = _CODE.sub(code, pieces[i])
+    return "".join(piece for i, piece in enumerate(pieces) if i % 3 != 2)
+
+
+def on_page_content(html_text: str, **_) -> str:
+    return _code_break_points(html_text)
 
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -94,7 +166,6 @@ def _break_between_words(rendered: str) -> str:
 
 def _inline(md_text: str) -> str:
     rendered = markdown.markdown(md_text, extensions=["attr_list"])
-    rendered = _code_break_points(rendered)
     if _HAN.search(rendered):
         rendered = _break_between_words(rendered)
     return re.sub(r"^<p>(.*)</p>$", r"\1", rendered.strip(), flags=re.S).replace("\n", " ")
@@ -124,7 +195,8 @@ def table(name: str, locale: str) -> str:
     # The table has a class, so Material's script leaves it alone: it would otherwise detach every
     # unclassed table and re-insert it inside a scroll wrapper while the page loads, which restyles
     # and re-lays out this large table (issue 6: most of the page's blocking time). The wrapper
-    # div scrolls instead, and assets/site.css styles the table itself.
+    # div takes the place of Material's, and assets/site.css styles the table itself (from tablet
+    # width up, rows laid out for their answers under column titles that stay in view).
     return (f'<div class="data-table" markdown="0"><table class="mapping">\n<thead><tr>{head}</tr></thead>\n'
             f"<tbody>\n" + "\n".join(body) + "\n</tbody></table></div>")
 
