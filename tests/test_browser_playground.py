@@ -225,3 +225,120 @@ def test_converter_notes_render_code_spans(base_url, chromium, language, width):
     assert "`" not in verdict.inner_text()
     assert page.locator("#pg-converter b, #pg-converter img").count() == 0
     finish(page)
+
+
+# --- 8. every option shows in full; a rejected field is marked and explained where it is ----------
+
+FITS = """() => [...document.querySelectorAll('.playground select')].map((select) => {
+  const probe = select.cloneNode(true);  // at its own width: the widest option's
+  probe.removeAttribute('id');
+  Object.assign(probe.style, {position: 'absolute', width: 'auto', maxWidth: 'none', minWidth: '0'});
+  select.after(probe);
+  const needed = probe.getBoundingClientRect().width;
+  probe.remove();
+  return [select.id, select.getBoundingClientRect().width, needed];
+})"""
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_option_shows_its_whole_name(base_url, chromium, language, width):
+    page = open_page(chromium, base_url + LANGUAGES[language] + "playground/", width)
+    for select, shown, needed in page.evaluate(FITS):
+        assert shown >= needed - 0.5, (select, shown, needed)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    finish(page)
+
+
+IN_VIEW = """(id) => { const r = document.getElementById(id).getBoundingClientRect();
+  return r.height > 0 && r.top >= 0 && r.bottom <= innerHeight + 1 && r.left >= 0 && r.right <= innerWidth; }"""
+
+
+def field_error(page, control):
+    """The text of the message that describes `control`, asserting that it is marked and in view."""
+    field = page.locator(f"#pg-{control}")
+    assert field.get_attribute("aria-invalid") == "true"
+    described = field.get_attribute("aria-describedby")
+    assert described and page.evaluate(IN_VIEW, described), described
+    return page.locator(f"#{described}").inner_text()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_rejected_field_is_marked_and_explained_next_to_it_on_a_phone(base_url, chromium, language):
+    page = open_page(chromium, base_url + LANGUAGES[language] + "playground/", 375)
+    border = "(id) => getComputedStyle(document.getElementById(id)).boxShadow + getComputedStyle(document.getElementById(id)).borderColor"
+    valid = page.evaluate(border, "pg-t_etas")
+    page.locator("#pg-t_etas").fill("2,3")   # torch.optim.Rprop rejects etaminus >= 1
+    assert "etaminus" in field_error(page, "t_etas")
+    assert page.evaluate(border, "pg-t_etas") != valid   # a visible mark, not only an attribute
+    page.locator("#pg-m_ss").fill("1e-6")    # not a pair: the field's own check
+    assert "0.5,1.2" in field_error(page, "m_ss")
+    page.locator("#pg-t_etas").fill("0.5,1.2")
+    page.locator("#pg-m_ss").fill("1e-6,50.0")
+    assert page.locator("[aria-invalid]").count() == 0 and page.locator("#pg-messages").is_hidden()
+    finish(page)
+
+
+@pytest.mark.parametrize(("language", "says"), [("en", "not a number"), ("zh", "不是数值")])
+def test_letters_in_a_number_field_are_called_not_a_number(base_url, chromium, language, says):
+    page = open_page(chromium, base_url + LANGUAGES[language] + "playground/")
+    page.locator("#pg-t_lr").fill("")
+    page.locator("#pg-t_lr").press_sequentially("1e")   # Chromium keeps no value: badInput
+    text = page.locator("#pg-messages").inner_text()
+    assert says in text and "“”" not in text and '""' not in text, text
+    page.locator("#pg-t_lr").fill("")
+    text = page.locator("#pg-messages").inner_text()
+    assert ("empty" if language == "en" else "未填写") in text and "“”" not in text, text
+    finish(page)
+
+
+# --- 9. verdicts and messages: 4.5:1 against their background, in both schemes ---------------------
+
+SHOWN_COLOURS = """(ids) => ids.filter((id) => document.getElementById(id)).map((id) => {
+  let e = document.getElementById(id), back = 'rgba(0, 0, 0, 0)';
+  for (let b = e; b && back.match(/rgba\\(.*, 0\\)$/); b = b.parentElement) back = getComputedStyle(b).backgroundColor;
+  return [id, e.className, getComputedStyle(e).color, back];
+})"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_verdicts_and_messages_have_4_5_to_1_contrast(base_url, chromium, scheme):
+    page = open_page(chromium, base_url + "playground/?t_etas=0.5,1.2", scheme=scheme)
+    page.locator("#pg-t_etas").fill("2,3")
+    seen = page.evaluate(SHOWN_COLOURS, ["pg-messages", "pg-t_etas-error"])
+    for call in ["torch.optim.Rprop(model.parameters())", "torch.optim.Rprop(model.parameters(), maximize=True)",
+                 "torch.optim.Rprop(model.parameters(), lr=base_lr * 2)", "torch.optim.Rprop(model.parameters(), lr="]:
+        page.locator("#pg-conv_src").fill(call)
+        seen += page.evaluate(SHOWN_COLOURS, ["pg-conv-verdict"])
+    assert {s[1] for s in seen} >= {"pg-ok", "pg-warn", "pg-error"}, seen
+    for element, kind, colour, background in seen:
+        assert contrast(rgba(colour), rgba(background)) >= 4.5, (scheme, element, kind, colour, background)
+    finish(page)
+
+
+# --- 10. the converter's output wraps between arguments, never inside a number or a name -----------
+
+SPLIT_TOKENS = """() => [...document.querySelectorAll('#pg-converter code')].map((code) => {
+  const text = code.textContent, nodes = [], split = [];
+  for (let n, w = document.createTreeWalker(code, NodeFilter.SHOW_TEXT), at = 0; (n = w.nextNode()); at += n.length) nodes.push([n, at]);
+  const point = (i) => { const [n, at] = nodes.find(([n, at]) => i <= at + n.length); return [n, i - at]; };
+  for (const m of text.matchAll(/[\\w.+-]+/g)) {
+    const range = document.createRange();
+    range.setStart(...point(m.index));
+    range.setEnd(...point(m.index + m[0].length));
+    if (new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top))).size > 1) split.push(m[0]);
+  }
+  return {split, overflow: code.scrollWidth > code.clientWidth + 1, text};
+})"""
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_converter_code_breaks_lines_only_between_arguments(base_url, chromium, language):
+    page = open_page(chromium, base_url + LANGUAGES[language] + "playground/", 375)
+    page.locator("#pg-conv_src").fill("torch.optim.Rprop(model.parameters(), lr=0.05, etas=(0.25, 1.125), step_sizes=(1e-6, 50))")
+    for width in [375, 780, 895, 1010, 1148, 1280]:   # (1e- | 06 at 895 and 1148 px, in a note's (1e- | 6 at 375)
+        page.set_viewport_size({"width": width, "height": 900})
+        output, *notes = page.evaluate(SPLIT_TOKENS)   # the call, then the notes' code spans
+        assert notes and [s for code in [output, *notes] for s in code["split"]] == [], (width, output, notes)
+        assert "step_sizes=(1e-06, 50.0)" in output["text"] and not output["overflow"], (width, output)  # in view
+    finish(page)

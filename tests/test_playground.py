@@ -165,3 +165,71 @@ def test_the_list_of_texts_holds_every_message_and_label_per_language():
     assert "Steps" in strings["en"] and "步数" in strings["zh"]
     assert any("学习率" in s for s in strings["zh"]) and any("etaminus < 1" in s for s in strings["en"])
     assert not any(re.search(r"[\u4e00-\u9fff]", s) for s in strings["en"])
+
+
+# --- settings as a reader types and switches them ----------------------------------------------------
+
+def values(page, *controls):
+    return {control: page.locator(f"#pg-{control}").input_value() for control in controls}
+
+
+def test_make_them_agree_carries_the_pytorch_settings_over(base_url, chromium):
+    page, errors = open_page(chromium, base_url + "playground/?t_lr=0.05&t_etas=0.4,1.5&t_ss=1e-5,20&m_wd=0.01")
+    page.locator("#pg-preset-agree").click()
+    assert values(page, "t_lr", "t_etas", "t_ss", "m_variant", "m_lr", "m_etas", "m_ss", "m_wd") == {
+        "t_lr": "0.05", "t_etas": "0.4,1.5", "t_ss": "1e-5,20",   # the reader's, kept
+        "m_variant": "mindspore", "m_lr": "0.05", "m_etas": "0.4,1.5", "m_ss": "1e-5,20.0", "m_wd": "0"}
+    assert "bit-identical" in page.locator("#pg-readout").inner_text()
+    assert errors == []
+    page.close()
+
+
+def test_a_pair_is_read_as_python_writes_it(base_url, chromium):
+    page, errors = open_page(chromium, base_url + "playground/")
+    for typed in ["(0.4, 1.5)", "[0.4, 1.5]", "0.4, 1.5", " ( 0.4 ,1.5 ) "]:
+        page.locator("#pg-t_etas").fill(typed)
+        assert page.locator("#pg-messages").is_hidden(), (typed, page.locator("#pg-messages").inner_text())
+        assert "t_etas=0.4%2C1.5" in page.url, typed
+    assert errors == []
+    page.close()
+
+
+def test_mindspore_step_sizes_default_to_floats_as_mindspore_requires(base_url, chromium):
+    page, errors = open_page(chromium, base_url + "playground/")
+    assert values(page, "m_ss", "t_ss") == {"m_ss": "1e-6,50.0", "t_ss": "1e-6,50"}   # each framework's default
+    page.locator("#pg-m_ss").fill("1e-6,50")   # an int: mindspore.nn.Rprop raises TypeError
+    assert "50.0" in page.locator("#pg-messages").inner_text()
+    assert errors == []
+    page.close()
+
+
+@pytest.mark.parametrize(("language", "kept"), [("", "Your own values"), ("zh/", "保持不变")])
+def test_switching_the_optimizer_sets_its_defaults_and_says_so(base_url, chromium, language, kept):
+    page, errors = open_page(chromium, base_url + language + "playground/")
+    note = page.locator("#pg-m_variant-note")
+    page.locator("#pg-m_variant").select_option("mindspore-experimental")
+    assert values(page, "m_lr", "m_ss") == {"m_lr": "0.01", "m_ss": "1e-6,50"}
+    assert note.is_visible() and "lr=0.01" in note.inner_text()
+    assert page.locator("#pg-messages").is_hidden()
+    page.locator("#pg-m_variant").select_option("mindspore")
+    assert values(page, "m_lr", "m_ss") == {"m_lr": "0.1", "m_ss": "1e-6,50.0"}
+    page.locator("#pg-m_lr").fill("0.05")   # the reader's own value: kept, and the note says so
+    page.locator("#pg-m_variant").select_option("mindspore-experimental")
+    assert values(page, "m_lr", "m_ss") == {"m_lr": "0.05", "m_ss": "1e-6,50"}
+    assert kept in note.inner_text() and "lr=0.05" in note.inner_text()
+    assert errors == []
+    page.close()
+
+
+def test_playground_fields_js():
+    result = subprocess.run([oracles.node(), "--test", "--test-reporter=tap", "tests/js/fields.test.mjs"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0 and re.search(r"^# fail 0$", result.stdout, re.M), result.stdout + result.stderr
+
+
+def test_chinese_messages_read_as_written_in_chinese():
+    # zh-review.md's calques and mixed notations in the playground's messages and buttons
+    texts = "\n".join(playground_strings()["zh"])
+    for calque in ["被拒绝", "在所有步数内", "没有结果", "对齐设置", "学习率调度 ", "「", "步数 t", '"beta"', "调度（Cell）", "的作用"]:
+        assert calque not in texts, calque
+    assert not re.search(r"[>≥]=? ?[01]\b|CUDA Graph(?!s)", texts)   # 大于 0, 大于等于 0; the product's name

@@ -260,7 +260,7 @@ test("only float32 parameters", () => {
 
 test("simulation: the playground's first run, one step per slice, ends as simulate() does", () => {
   const state = {problem: "rosenbrock", steps: 7, seed: 3, t_lr: 0.01, t_etas: "0.5,1.2", t_ss: "1e-6,50",
-                 m_variant: "mindspore", m_lr: 0.1, m_etas: "0.5,1.2", m_ss: "1e-6,50", m_wd: 0};
+                 m_variant: "mindspore", m_lr: 0.1, m_etas: "0.5,1.2", m_ss: "1e-6,50.0", m_wd: 0};
   const runs = simulation(state), yielded = [];
   let next;
   while (!(next = runs.next()).done) yielded.push(next.value);

@@ -4,58 +4,22 @@
 // The page imports this module once the window has loaded, so that the page paints before 60 KB of
 // playground code is fetched and run (Lighthouse's first paint on a slow phone, issue 6).
 
-import { median, PROBLEMS, simulate, simulation } from "./simulate.js";
-import { convert, DIRECTIONS } from "./convert.js";
+import { median, simulate, simulation } from "./simulate.js";
+import { convert } from "./convert.js";
+import { argument, DEFAULTS, EXPERIMENTAL, FIELDS, PRESETS, switchOptimizer } from "./fields.js";
 import { contourPlot, linePlot } from "./plot.js";
 import { say } from "./messages.js";
 
 const LANGUAGE = document.documentElement.lang.startsWith("zh") ? "zh" : "en";
 const t = (id, values) => say(id, LANGUAGE, values);
+const GAP = LANGUAGE === "zh" ? "" : " ";  // between two sentences: none after a Chinese full stop
 
-// --- state: defaults, validation, presets, URL --------------------------------------------------
-
-// A field's parser: its value from the text, or undefined; `.rule` says what it accepts (messages.js).
-const rule = (parse, id, values) => Object.assign(parse, {rule: [id, values]});
-const number = (lo, hi) => rule((text) => {
-  const v = Number(text);
-  return text !== "" && Number.isFinite(v) && v >= lo && v <= hi ? v : undefined;
-}, "rule-number", {lo, hi});
-const integer = (lo, hi) => rule((text) => {
-  const v = number(lo, hi)(text);
-  return v !== undefined && Number.isInteger(v) ? v : undefined;
-}, "rule-integer", {lo, hi});
-const pair = rule((text) => {
-  const parts = String(text).split(",").map((p) => number(-Infinity, Infinity)(p.trim()));
-  return parts.length === 2 && parts.every((p) => p !== undefined) ? String(text).replace(/\s+/g, "") : undefined;
-}, "rule-pair");
-const oneOf = (...options) => rule((text) => (options.includes(text) ? text : undefined), "rule-option");
-const maxLength = (max) => rule((text) => (text.length <= max ? text : undefined), "rule-length", {max});
-
-const FIELDS = {
-  problem: ["linear-l1", oneOf(...Object.keys(PROBLEMS))],
-  steps: [100, integer(1, 2000)],
-  seed: [0, integer(0, 1_000_000)],
-  t_lr: [0.01, number(0, 1e3)],
-  t_etas: ["0.5,1.2", pair],
-  t_ss: ["1e-6,50", pair],
-  m_variant: ["mindspore", oneOf("mindspore", "mindspore-doc", "mindspore-experimental")],
-  m_lr: [0.1, number(0, 1e3)],
-  m_etas: ["0.5,1.2", pair],
-  m_ss: ["1e-6,50", pair],
-  m_wd: [0, number(0, 1e3)],
-  conv_dir: ["torch->mindspore", oneOf(...DIRECTIONS)],
-  conv_src: ["torch.optim.Rprop(model.parameters())", maxLength(500)],
-};
-const DEFAULTS = Object.fromEntries(Object.entries(FIELDS).map(([k, [v]]) => [k, v]));
-export const PRESETS = {
-  defaults: {},
-  agree: {m_variant: "mindspore", m_lr: 0.01, m_wd: 0},
-  doc: {m_variant: "mindspore-doc", m_lr: 0.01, m_wd: 0},
-};
+// --- state: validation, URL (the fields, their defaults and the presets: fields.js) -----------------
 
 // A field as the reader knows it: its label on the page, with the framework for the two sides.
 function fieldName(key) {
-  const label = document.querySelector(`label[for="pg-${key}"]`)?.textContent.trim() ?? key;
+  const label = (document.querySelector(`label[for="pg-${key}"]`) ?? $(`pg-${key}`)?.querySelector("legend"))
+    ?.textContent.trim() ?? key;
   const side = {t: "PyTorch", m: "MindSpore"}[key.split("_")[0]];
   return side && key !== "m_variant" ? t("field-of-side", {side, label}) : label;
 }
@@ -63,17 +27,20 @@ function fieldName(key) {
 const ruleOf = (key) => t(FIELDS[key][1].rule[0], FIELDS[key][1].rule[1]);
 
 function stateFromUrl(messages) {
-  const state = {...DEFAULTS}, query = new URLSearchParams(location.search);
-  if (query.has("preset") && PRESETS[query.get("preset")]) Object.assign(state, PRESETS[query.get("preset")]);
-  else if (query.has("preset")) messages.push(t("url-invalid-preset", {value: query.get("preset")}));
+  const given = {}, invalid = [], query = new URLSearchParams(location.search), preset = query.get("preset");
   for (const [key, [, parse]] of Object.entries(FIELDS)) {
     if (!query.has(key)) continue;
     const value = parse(query.get(key));
-    if (value === undefined) {
-      const option = $(`pg-${key}`)?.querySelector?.(`option[value="${state[key]}"]`);  // a select shows its option
-      messages.push(t("url-invalid", {field: fieldName(key), value: query.get(key), rule: ruleOf(key),
-                                      default: option ? option.textContent : state[key]}));
-    } else state[key] = value;
+    if (value === undefined) invalid.push(key);
+    else given[key] = value;
+  }
+  if (preset !== null && !Object.hasOwn(PRESETS, preset)) messages.push(t("url-invalid-preset", {value: preset}));
+  const state = {...DEFAULTS, ...(Object.hasOwn(PRESETS, preset) ? PRESETS[preset]({...DEFAULTS, ...given}) : {}), ...given};
+  for (const key of invalid) {
+    // a list or a radio button shows its option's name
+    const option = $(`pg-${key}`)?.querySelector(`option[value="${state[key]}"], input[value="${state[key]}"]`);
+    messages.push(t("url-invalid", {field: fieldName(key), value: query.get(key), rule: ruleOf(key),
+                                    default: option ? (option.labels?.[0] ?? option).textContent.trim() : state[key]}));
   }
   return state;
 }
@@ -89,11 +56,14 @@ function writeUrl(state) {
 
 function $(id) { return document.getElementById(id); }
 
+// A group of radio buttons (a fieldset, such as the converter's direction) holds the checked one's value.
+const radios = (control) => (control.tagName === "FIELDSET" ? [...control.querySelectorAll("input[type=radio]")] : null);
+
 function readControls() {
   const state = {};
   for (const key of Object.keys(FIELDS)) {
     const input = $(`pg-${key}`);
-    if (input) state[key] = input.value;
+    if (input) state[key] = radios(input)?.find((radio) => radio.checked)?.value ?? input.value;
   }
   return state;
 }
@@ -101,7 +71,8 @@ function readControls() {
 function showControls(state) {
   for (const [key, value] of Object.entries(state)) {
     const input = $(`pg-${key}`);
-    if (input && input.value !== String(value)) input.value = value;
+    if (input && radios(input)) for (const radio of radios(input)) radio.checked = radio.value === String(value);
+    else if (input && input.value !== String(value)) input.value = value;
   }
   for (const side of ["t", "m"]) {
     const slider = $(`pg-${side}_lr_log`);
@@ -115,10 +86,42 @@ function validated(raw, messages) {
   for (const [key, [, parse]] of Object.entries(FIELDS)) {
     if (raw[key] === undefined) continue;
     const value = parse(String(raw[key]));
-    if (value === undefined) messages.push(t("input-invalid", {field: fieldName(key), value: raw[key], rule: ruleOf(key)}));
-    else state[key] = value;
+    if (value !== undefined) { state[key] = value; continue; }
+    // A number field holding what is not a number has the value "" (HTML's badInput): nothing to quote.
+    const id = String(raw[key]).trim() !== "" ? "input-invalid"
+      : $(`pg-${key}`)?.validity?.badInput ? "input-not-a-number" : "input-empty";
+    flag(messages, key, t(id, {field: fieldName(key), value: raw[key], rule: ruleOf(key)}));
   }
   return state;
+}
+
+// A message about one field: in the message box, and next to the field, which is marked invalid.
+function flag(messages, key, text) {
+  messages.push(text);
+  (messages.fields ??= new Map()).set(key, text);
+}
+
+// Each field a message is about: aria-invalid (playground.css marks it) and described by its message,
+// placed right after it, where a reader on a phone is typing; a new one out of view is scrolled to.
+function markFields(fields, reveal) {
+  for (const key of Object.keys(FIELDS)) {
+    const input = $(`pg-${key}`), id = `pg-${key}-error`;
+    let note = $(id);
+    if (!input) continue;
+    if (!fields.has(key)) {
+      input.removeAttribute("aria-invalid");
+      input.removeAttribute("aria-describedby");
+      note?.remove();
+      continue;
+    }
+    const added = !note;
+    if (added) input.after(note = Object.assign(document.createElement("p"), {id, className: "pg-field-error"}));
+    note.textContent = fields.get(key);
+    input.setAttribute("aria-invalid", "true");
+    input.setAttribute("aria-describedby", id);
+    const box = note.getBoundingClientRect();
+    if (reveal && added && (box.top < 0 || box.bottom > innerHeight)) note.scrollIntoView({block: "nearest"});
+  }
 }
 
 // The control of each keyword argument of the engine, per side ("t" or "m").
@@ -151,8 +154,11 @@ async function runInSlices(state, messages, slice = 4) {
 function rejected(error, messages) {
   const side = error.side ?? "t", reason = error.id ? t(error.id, error.values) : error.message;
   const argument = Object.keys(CONTROLS).find((name) => new RegExp(`\\b${name}\\b`).test(error.message));
-  const field = argument ? fieldName(`${side}_${CONTROLS[argument]}`) : {t: "PyTorch", m: "MindSpore"}[side];
-  messages.push(t("rejected", {field, reason: reason.replace(/[.。]$/, "")}));
+  const key = argument && `${side}_${CONTROLS[argument]}`;
+  const text = t("rejected", {field: key ? fieldName(key) : {t: "PyTorch", m: "MindSpore"}[side],
+                              reason: reason.replace(/[.。]$/, "")});
+  if (key) flag(messages, key, text);
+  else messages.push(text);
   return null;
 }
 
@@ -165,6 +171,7 @@ function render(state, messages, result, drawPlots = draw) {
   const box = $("pg-messages");
   box.replaceChildren(...messages.map((m) => Object.assign(document.createElement("p"), {textContent: m})));
   box.hidden = messages.length === 0;
+  markFields(messages.fields ?? new Map(), updates > 0);
   drawn = result ? {state, result} : null;
   const readout = $("pg-readout");
   readout.classList.toggle("pg-stale", !result);
@@ -176,8 +183,8 @@ function render(state, messages, result, drawPlots = draw) {
     return;
   }
   drawPlots(state, result);
-  readout.textContent = `${result.parted === null ? t("never-parted") : t("parted", {step: result.parted})} `
-    + t("max-difference", {value: result.maxLossDifference.toPrecision(3)});
+  readout.textContent = (result.parted === null ? t("never-parted") : t("parted", {step: result.parted}))
+    + GAP + t("max-difference", {value: result.maxLossDifference.toPrecision(3)});
 }
 
 const draw = (state, result) => { for (const plot of plots(state, result)) plot(); };
@@ -206,21 +213,35 @@ function plots(state, result) {
 function inlineMarkdown(text) {
   const parts = text.split("`");
   if (parts.length % 2 === 0) { const last = parts.pop(); parts.push(`${parts.pop()}\`${last}`); }  // unpaired
-  return parts.map((part, i) => (i % 2 ? Object.assign(document.createElement("code"), {textContent: part})
-                                        : document.createTextNode(part)));
+  return parts.map((part, i) => {
+    if (i % 2 === 0) return document.createTextNode(part);
+    const code = document.createElement("code");
+    code.append(...codeNodes(part));
+    return code;
+  });
+}
+
+// The nodes of a piece of code (the converter's output, a note's `code` span): lines may break only
+// after a space or an opening bracket, never inside a number or a name (`1e-06`,
+// `net.trainable_params()`; playground.css). Their text is the code as it is, ready to copy.
+function codeNodes(code) {
+  return code.split(/(\s+)/).filter(Boolean).flatMap((part) => (/^\s/.test(part) ? [document.createTextNode(part)]
+    : part.split(/(?<=[([{](?![)\]}]))/).flatMap((piece, i) => [
+      ...(i ? [document.createElement("wbr")] : []),
+      Object.assign(document.createElement("span"), {className: "pg-nobr", textContent: piece})])));
 }
 
 function renderConverter(state) {
   const result = convert(state.conv_dir, state.conv_src);
   const out = $("pg-conv-code"), notes = $("pg-conv-notes"), verdict = $("pg-conv-verdict");
   if (!result.ok) {
-    out.textContent = "";
+    out.replaceChildren();
     verdict.replaceChildren(...inlineMarkdown(result.error[LANGUAGE]));
     verdict.className = "pg-error";
     notes.replaceChildren();
     return;
   }
-  out.textContent = result.code;
+  out.replaceChildren(...codeNodes(result.code));
   verdict.textContent = t({identical: "identical", different: "not-identical", "cannot-tell": "cannot-tell"}[result.verdict]);
   verdict.className = result.verdict === "identical" ? "pg-ok" : "pg-warn";
   notes.replaceChildren(...result.caveats.map((c) => {
@@ -238,6 +259,7 @@ function renderConverter(state) {
 // The settings in the controls, validated, and mirrored in the URL.
 function settle(messages) {
   const state = validated(readControls(), messages);
+  settledOptimizer = state.m_variant;
   writeUrl(state);
   $("pg-m_wd").disabled = state.m_variant === "mindspore-experimental";
   return state;
@@ -247,6 +269,25 @@ function settle(messages) {
 const runUnlessRejected = (state, messages, before) => (messages.length > before ? null : run(state, messages));
 
 let updates = 0;  // how many times update() has run: the first drawing stops when a reader acts
+let settledOptimizer = DEFAULTS.m_variant;  // the MindSpore optimizer of the last settings
+
+// The reader picks another MindSpore optimizer: the fields left at the old one's defaults take the
+// new one's (fields.js), and a note under the list says what was set and what was kept.
+function switchedOptimizer(to) {
+  const {values, set, kept, weightDecayOff} = switchOptimizer(readControls(), settledOptimizer, to);
+  showControls(values);
+  const optimizer = `\`${to === EXPERIMENTAL ? "mindspore.experimental.optim.Rprop" : "mindspore.nn.Rprop"}\``;
+  const list = (keys) => keys.map((key) => `\`${argument(to, key, values[key])}\``).join(t("list-separator"));
+  showNote([set.length && t("optimizer-defaults", {optimizer, settings: list(set)}),
+            kept.length && t("optimizer-kept", {settings: list(kept)}),
+            weightDecayOff && t("optimizer-no-weight-decay", {optimizer})].filter(Boolean));
+}
+
+function showNote(sentences) {
+  const note = $("pg-m_variant-note");
+  note.replaceChildren(...inlineMarkdown(sentences.join(GAP)));
+  note.hidden = sentences.length === 0;
+}
 
 function update(messages = []) {
   updates++;
@@ -269,20 +310,24 @@ async function start() {
       update();
     });
   }
+  $("pg-m_variant").addEventListener("input", (event) => switchedOptimizer(event.target.value));
   for (const area of [root, $("pg-converter")]) {
     area.addEventListener("input", (event) => {
+      if (area === root && event.target.id !== "pg-m_variant") showNote([]);  // the note told of the switch
       if (!event.target.id.endsWith("_lr_log")) update();
     });
     area.addEventListener("change", () => update());
   }
   for (const [name, preset] of Object.entries(PRESETS)) {
     $(`pg-preset-${name}`).addEventListener("click", () => {
-      const keep = {problem: $("pg-problem").value, steps: $("pg-steps").value, seed: $("pg-seed").value};
-      showControls({...DEFAULTS, ...keep, ...preset, conv_dir: $("pg-conv_dir").value, conv_src: $("pg-conv_src").value});
+      const now = readControls();
+      const keep = {problem: now.problem, steps: now.steps, seed: now.seed, conv_dir: now.conv_dir, conv_src: now.conv_src};
+      showControls({...DEFAULTS, ...keep, ...preset(now)});
+      showNote([]);
       update();
     });
   }
-  $("pg-reset").addEventListener("click", () => { showControls(DEFAULTS); update(); });
+  $("pg-reset").addEventListener("click", () => { showControls(DEFAULTS); showNote([]); update(); });
   // The first drawing is split into tasks of its own (slices of the runs, each plot, the converter),
   // so that no single task holds up the page while it loads (Lighthouse's total blocking time,
   // issues 6 and 14); later updates run in one go. A reader's input meanwhile draws everything.

@@ -304,7 +304,7 @@ function readLr(fw, node, strictlyPositive) {
       `\`lr\` 必须是数值，实际为 \`${pyType(lr)}\` 类型的 ${code(show(lr))}`, "TypeError");
   }
   if (strictlyPositive ? !(lr.value > 0) : !(lr.value >= 0)) {  // NaN included
-    const [en, zh] = strictlyPositive ? ["> 0", "大于 0"] : [">= 0", " ≥ 0"];
+    const [en, zh] = strictlyPositive ? ["> 0", "大于 0"] : [">= 0", "大于等于 0"];
     throw sourceRejects(fw, `\`lr\` must be ${en}, got ${show(lr)}`, `\`lr\` 必须${zh}，实际为 ${show(lr)}`, "ValueError");
   }
   exactNumber(lr, "lr");
@@ -416,7 +416,7 @@ function readMindSpore(args, afterLr = () => {}) {
     exactNumber(lr, "learning_rate");
     if (!(lr.value >= 0)) {
       throw sourceRejects(fw, `\`learning_rate\` must be >= 0, got ${show(lr)}`,
-        `\`learning_rate\` 必须 ≥ 0，实际为 ${show(lr)}`, "ValueError");
+        `\`learning_rate\` 必须大于等于 0，实际为 ${show(lr)}`, "ValueError");
     }
     if (lr.value > FLOAT32_MAX) {
       throw unsupported(`\`learning_rate=${show(lr)}\` overflows float32`, `\`learning_rate=${show(lr)}\` 超出了 float32 的范围`);
@@ -429,7 +429,7 @@ function readMindSpore(args, afterLr = () => {}) {
   if (wd.type === "expr") {
     throw nonLiteral("weight_decay", wd.text,
       "it may be a number or a schedule (a Cell), and torch needs a work-around whenever it is not 0; write the number",
-      "它可能是数值，也可能是调度（Cell），而只要它不为 0，torch 一侧就需要额外处理；请写出具体数值");
+      "它可能是数值，也可能是动态权重衰减（Cell），而只要它不为 0，torch 一侧就需要额外处理；请写出具体数值");
   }
   noBool(wd, "weight_decay");
   if (!isNumber(wd)) {
@@ -438,7 +438,7 @@ function readMindSpore(args, afterLr = () => {}) {
   }
   exactNumber(wd, "weight_decay");
   if (!(wd.value >= 0)) {
-    throw sourceRejects(fw, `\`weight_decay\` must be >= 0, got ${show(wd)}`, `\`weight_decay\` 必须 ≥ 0，实际为 ${show(wd)}`, "ValueError");
+    throw sourceRejects(fw, `\`weight_decay\` must be >= 0, got ${show(wd)}`, `\`weight_decay\` 必须大于等于 0，实际为 ${show(wd)}`, "ValueError");
   }
   out.weightDecay = wd.value;
 
@@ -545,7 +545,7 @@ function lrExpressionCaveat(text, targetName, strict) {
   const bound = strict ? "> 0" : ">= 0";
   return caveat("lr-expression", "lr",
     `\`lr=${text}\` is an expression and was copied as it is. The result is identical as long as it evaluates to a plain Python number ${bound}${strict ? ` (${targetName} rejects 0)` : ""}: Rprop uses it once, as the initial step size.`,
-    `\`lr=${text}\` 是一个表达式，已原样照抄。只要它的值是 ${bound.replace(">=", "≥")} 的普通 Python 数值${strict ? `（${targetName} 不接受 0）` : ""}，结果就完全相同：Rprop 只用它一次，作为初始步长。`);
+    `\`lr=${text}\` 是一个表达式，已原样照抄。只要它的值是${strict ? "大于 0" : "大于等于 0"} 的普通 Python 数值${strict ? `（${targetName} 不接受 0）` : ""}，结果就完全相同：Rprop 只用它一次，作为初始步长。`);
 }
 
 function droppedTorchFlags(settings, target, caveats) {
@@ -564,7 +564,7 @@ function droppedTorchFlags(settings, target, caveats) {
       ? `\`capturable=${value(settings.capturable)}\` was dropped: it prepares the step for CUDA graph capture, which MindSpore has no equivalent for; the values it computes are the same (and on CPU torch raises with \`capturable=True\`)${raises[0]}.`
       : `\`capturable=False\` (torch's default) was dropped: MindSpore has no such option${raises[0]}.`,
     on
-      ? `已删除 \`capturable=${value(settings.capturable)}\`：它用于让更新步骤可以被 CUDA Graph 捕获，MindSpore 没有对应功能；计算出的数值相同（在 CPU 上 torch 设为 \`capturable=True\` 会报错）${raises[1]}。`
+      ? `已删除 \`capturable=${value(settings.capturable)}\`：它用于让更新步骤可以被 CUDA Graphs 捕获，MindSpore 没有对应功能；计算出的数值相同（在 CPU 上 torch 设为 \`capturable=True\` 会报错）${raises[1]}。`
       : `已删除 \`capturable=False\`（torch 的默认值）：MindSpore 没有这个选项${raises[1]}。`));
   }
   if (settings.differentiable) {
@@ -708,7 +708,7 @@ function mindSporeToTorch(settings, args, caveats) {
     const wd = pyFloat(settings.weightDecay);
     caveats.push(caveat("weight-decay-no-equivalent", "weight-decay",
       `\`torch.optim.Rprop\` has no weight decay, so the call above steps without \`weight_decay=${wd}\`. To step exactly like MindSpore, add ${wd}·w to the gradients after \`loss.backward()\` and before \`optimizer.step()\`, for the parameters MindSpore decays: those whose MindSpore name contains neither "beta" nor "gamma" (BatchNorm/LayerNorm γ and β are named \`weight\` and \`bias\` in torch, so pick them by layer, not by name): \`for p in decayed: p.grad += ${wd} * p.detach()\`. The decay only changes which sign Rprop sees.`,
-      `\`torch.optim.Rprop\` 没有权重衰减，上面的调用不包含 \`weight_decay=${wd}\` 的作用。要与 MindSpore 逐步一致，请在 \`loss.backward()\` 之后、\`optimizer.step()\` 之前，把 ${wd}·w 加到 MindSpore 会衰减的参数的梯度上，即 MindSpore 参数名中既不含 "beta" 也不含 "gamma" 的参数（torch 中 BatchNorm/LayerNorm 的 γ 和 β 名为 \`weight\` 和 \`bias\`，因此要按层挑选，而不是按名称）：\`for p in decayed: p.grad += ${wd} * p.detach()\`。权重衰减只会改变 Rprop 看到的梯度符号。`));
+      `\`torch.optim.Rprop\` 没有权重衰减，上面的调用没有 \`weight_decay=${wd}\` 的效果，更新会与 MindSpore 不同。要与 MindSpore 逐步一致，请在 \`loss.backward()\` 之后、\`optimizer.step()\` 之前，把 ${wd}·w 加到 MindSpore 会衰减的参数的梯度上，即 MindSpore 参数名中既不含 \`beta\` 也不含 \`gamma\` 的参数（torch 中 BatchNorm/LayerNorm 的 γ 和 β 名为 \`weight\` 和 \`bias\`，因此要按层挑选，而不是按名称）：\`for p in decayed: p.grad += ${wd} * p.detach()\`。权重衰减只会改变 Rprop 看到的梯度符号。`));
   }
   return {parts, identical};
 }

@@ -179,7 +179,7 @@ export function makeGroups(h) {
       out.push(["lr", "0.0"]);
       caveats.push(caveat("group-lr-zero", "lr",
         `Parameter group ${n} inherits the call's \`lr=0\`: it was written as \`"lr": 0.0\`. ${name(target)} rejects \`lr=0\` as an argument of the call but accepts it in a group (it checks only >= 0), and then seeds the step sizes exactly as torch does.`,
-        `第 ${n} 个参数组沿用调用中的 \`lr=0\`，已写成 \`"lr": 0.0\`。${name(target)} 不接受作为调用参数的 \`lr=0\`，但在参数组中接受它（只检查是否 ≥ 0），此时设定初始步长的方式与 torch 完全相同。`));
+        `第 ${n} 个参数组沿用调用中的 \`lr=0\`，已写成 \`"lr": 0.0\`。${name(target)} 不接受作为调用参数的 \`lr=0\`，但在参数组中接受它（只检查是否大于等于 0），此时设定初始步长的方式与 torch 完全相同。`));
     }
     for (const [key, field] of [["etas", "etas"], ["step_sizes", "stepSizes"], ["maximize", "maximize"]]) {
       if (!(key in own)) continue;
@@ -267,7 +267,7 @@ export function makeGroups(h) {
         const wd = entry.node;
         if (wd.type === "expr") {
           throw h.nonLiteral("weight_decay", wd.text, `${name(fw)} checks a group's \`weight_decay\` (an int or float >= 0) before ignoring it; write the number`,
-            `${name(fw)} 会先检查参数组中的 \`weight_decay\`（须为 ≥ 0 的 int 或 float）再忽略它；请写出具体数值`);
+            `${name(fw)} 会先检查参数组中的 \`weight_decay\`（须为大于等于 0 的 int 或 float）再忽略它；请写出具体数值`);
         }
         inGroup(n, fw, true, () => {
           h.noBool(wd, "weight_decay");
@@ -276,7 +276,7 @@ export function makeGroups(h) {
               `\`weight_decay\` 必须是 int 或 float，实际为 \`${h.pyType(wd)}\` 类型的 ${code(show(wd))}`, "TypeError");
           }
           if (!(wd.value >= 0)) {
-            throw h.sourceRejects(fw, `\`weight_decay\` must be >= 0, got ${show(wd)}`, `\`weight_decay\` 必须 ≥ 0，实际为 ${show(wd)}`, "ValueError");
+            throw h.sourceRejects(fw, `\`weight_decay\` must be >= 0, got ${show(wd)}`, `\`weight_decay\` 必须大于等于 0，实际为 ${show(wd)}`, "ValueError");
           }
         });
       }
@@ -332,7 +332,7 @@ export function makeGroups(h) {
       const whichZh = decays.map((d) => `第 ${d.n} 组（${pyFloat(d.decay)}${d.ownDecay ? "" : "，即调用中的 `weight_decay`"}）`);
       caveats.push(caveat("weight-decay-no-equivalent", "weight-decay",
         `\`torch.optim.Rprop\` has no weight decay, so the groups above step without it. With parameter groups, \`mindspore.nn.Rprop\` decays every parameter of a group whose weight decay is > 0, whatever its name (no "beta"/"gamma" filter): here group${decays.length > 1 ? "s" : ""} ${which.join(", ")}. To step exactly like MindSpore, add the decay to the gradients after \`loss.backward()\` and before \`optimizer.step()\`: ${lines.join("; ")}. The decay only changes which sign Rprop sees.`,
-        `\`torch.optim.Rprop\` 没有权重衰减，上面的各参数组在更新时都不包含它。使用参数组时，\`mindspore.nn.Rprop\` 会对权重衰减大于 0 的参数组中的所有参数做衰减，不论参数名是什么（不按 "beta"/"gamma" 过滤）：这里是${whichZh.join("、")}。要与 MindSpore 逐步一致，请在 \`loss.backward()\` 之后、\`optimizer.step()\` 之前把衰减加到梯度上：${lines.join("；")}。权重衰减只会改变 Rprop 看到的梯度符号。`));
+        `\`torch.optim.Rprop\` 没有权重衰减，上面的各参数组在更新时都不包含它。使用参数组时，\`mindspore.nn.Rprop\` 会对权重衰减大于 0 的参数组中的所有参数做衰减，不论参数名是什么（不按 \`beta\`/\`gamma\` 过滤）：这里是${whichZh.join("、")}。要与 MindSpore 逐步一致，请在 \`loss.backward()\` 之后、\`optimizer.step()\` 之前把衰减加到梯度上：${lines.join("；")}。权重衰减只会改变 Rprop 看到的梯度符号。`));
     }
     const body = written.join(", ");
     const text = parsed.container === "tuple" ? `(${body}${written.length === 1 ? "," : ""})` : `[${body}]`;

@@ -9,19 +9,22 @@ import { say } from "./messages.js";
 export const PROBLEMS = {"linear-l1": linearL1, rosenbrock};
 
 const float = (v) => ({type: "float", value: Number(v)});
-const floatPair = (text) => ({type: "tuple", items: text.split(",").map(float)});
+// A pair field ("1e-6,50.0", fields.js) as the Python tuple it reads as: 50 an int, 50.0 and 1e-6
+// floats (mindspore.nn.Rprop rejects an int, as MindSpore does).
+const literal = (text) => (/^[+-]?\d+$/.test(text.trim()) ? {type: "int", value: Number(text)} : float(text));
+const tupleOf = (text) => ({type: "tuple", items: String(text).split(",").map(literal)});
 
 // An optimizer of `convention`; an error says which side ("t" or "m") rejected its arguments.
 function built(side, convention, kwargs) {
   try { return make(convention, kwargs); } catch (error) { throw Object.assign(error, {side}); }
 }
 
-function optimizers(state) {
-  const torch = built("t", "torch", {lr: float(state.t_lr), etas: floatPair(state.t_etas), step_sizes: floatPair(state.t_ss)});
+export function optimizers(state) {
+  const torch = built("t", "torch", {lr: float(state.t_lr), etas: tupleOf(state.t_etas), step_sizes: tupleOf(state.t_ss)});
   const variant = state.m_variant;
   const kwargs = variant === "mindspore-experimental"
-    ? {lr: float(state.m_lr), etas: floatPair(state.m_etas), step_sizes: floatPair(state.m_ss)}
-    : {learning_rate: float(state.m_lr), etas: floatPair(state.m_etas), step_sizes: floatPair(state.m_ss),
+    ? {lr: float(state.m_lr), etas: tupleOf(state.m_etas), step_sizes: tupleOf(state.m_ss)}
+    : {learning_rate: float(state.m_lr), etas: tupleOf(state.m_etas), step_sizes: tupleOf(state.m_ss),
        weight_decay: float(state.m_wd)};
   if (variant === "mindspore-experimental" && state.m_wd > 0) {
     const id = "experimental-no-weight-decay";
