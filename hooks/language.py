@@ -11,11 +11,17 @@ the theme's own pages. After it has configured a language's build (`on_config`, 
   it reads that language before mkdocs-static-i18n sets it, so it is set again here. A Griffe
   extension whose options name `translations` (hooks/translated_docstrings.py) gets the language
   as its `language` option (mkdocstrings reads its options when a page first needs it).
+- **Chinese text** (`on_page_content`): no space between two Chinese characters or full-width
+  marks, nor after a full-width mark, outside code. A browser shows a line break in the source
+  (a docstring's too), or the space after a generated phrase that ends in `）`
+  (`[[versions:range]] 下`), as a space; Chinese has none.
 - **The 404 page**: every language's build writes `404.html` at the site's root, so the last one
   built won. Each language's 404 page is kept (`on_post_template`) and written to that
   language's root (`/404.html`, `/zh/404.html`) once all are built, its header's language switch
-  leading to each language's home page. GitHub Pages serves the default language's `/404.html`
-  for every missing path; overrides/404.html lets it lead to every language.
+  leading to each language's home page, and without the `<link rel="alternate" hreflang>` tags
+  mkdocs-static-i18n writes from the last page it rendered (a 404 page translates no page).
+  GitHub Pages serves the default language's `/404.html` for every missing path;
+  overrides/404.html lets it lead to every language.
 """
 
 from __future__ import annotations
@@ -27,7 +33,12 @@ from urllib.parse import urlsplit
 from mkdocs.plugins import event_priority
 
 _SWITCH_LINK = re.compile(r'<a href="([^"]*)" hreflang="([^"]*)"(?=[^>]*class="md-select__link")')
+_ALTERNATE = re.compile(r'\s*<link rel="alternate" href="[^"]*" hreflang="[^"]*">')
 _not_found: dict[str, str] = {}  # language → its rendered 404 page
+_CJK = "\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"  # characters and full-width punctuation
+_MARKS = "，。；：、（）！？“”《》「」"  # full-width punctuation, which carries its own space
+_SPACE_IN_CHINESE = re.compile(f"(?<=[{_CJK}])[ \t\n]+(?=[{_CJK}])|(?<=[{_MARKS}])[ \t\n]+(?=[^\\s<])")
+_VERBATIM = re.compile(r"<(pre|code|kbd|samp|script|style|textarea|math)\b.*?</\1>", re.S)
 
 
 def _language(config) -> str:
@@ -49,6 +60,16 @@ def on_config(config):
                     if isinstance(options, dict) and "translations" in options:
                         options["language"] = _language(config)
     return config
+
+
+def on_page_content(html_text: str, config, **_) -> str:
+    if not _language(config).startswith("zh"):
+        return html_text
+    out, end = [], 0
+    for verbatim in _VERBATIM.finditer(html_text):
+        out += [_SPACE_IN_CHINESE.sub("", html_text[end:verbatim.start()]), verbatim.group(0)]
+        end = verbatim.end()
+    return "".join(out) + _SPACE_IN_CHINESE.sub("", html_text[end:])
 
 
 def _links(config) -> dict[str, str]:
@@ -79,6 +100,8 @@ def on_post_template(output: str, template_name: str, config, **_) -> str:
         # the header's language switch: mkdocs-static-i18n leaves it at the last page it built
         homes = _homes(config)
         output = _SWITCH_LINK.sub(lambda m: f'<a href="{homes.get(m[2], m[1])}" hreflang="{m[2]}"', output)
+        head, separator, body = output.partition("</head>")
+        output = _ALTERNATE.sub("", head) + separator + body
         _not_found[_language(config)] = output
     return output
 

@@ -103,9 +103,9 @@ def on_files(files, config):
 KINDS = {  # figure kind → tab label and the start of its alternative text, per language
     "loss": {"en": ("Loss", "Loss per step"), "zh": ("损失", "每一步的损失")},
     "step-size": {"en": ("Step size Δ", "Step size per step, log scale, median with min–max band"),
-                  "zh": ("步长 Δ", "每一步的步长（对数坐标），中位数及最小–最大范围带")},
+                  "zh": ("步长 Δ", "每一步的步长（对数坐标，中位数及最小值至最大值区间）")},
     "loss-difference": {"en": ("Loss difference", "Absolute loss difference from the first run per step"),
-                        "zh": ("损失差", "每一步与第一组运行的损失之差的绝对值")},
+                        "zh": ("损失之差", "每一步的损失与基准（下列第一项）之差的绝对值")},
     "trajectories": {"en": ("Trajectories", "Trajectories on the contours of the loss"),
                      "zh": ("轨迹", "损失等高线上的优化轨迹")},
 }

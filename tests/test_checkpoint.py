@@ -5,6 +5,7 @@ step's parameters, step sizes and prev to be bit-identical to an uninterrupted r
 from __future__ import annotations
 
 import copy
+import re
 from pathlib import Path
 
 import numpy as np
@@ -394,7 +395,8 @@ def test_bad_maximize_to_nn_and_float16_to_experimental(stepped):
 @pytest.mark.claim("checkpoint.standalone")
 def test_converter_is_standalone_and_short():
     """Only the standard library and NumPy at import time (torch and MindSpore inside the functions
-    that need them), at most ~300 lines, and a docstring on every public function."""
+    that need them), at most ~360 lines (about 60 of them the messages in Chinese), and a docstring
+    on every public function."""
     import ast
     source = (SNIPPETS / "rprop_checkpoint.py").read_text(encoding="utf-8")
     tree = ast.parse(source)
@@ -402,10 +404,53 @@ def test_converter_is_standalone_and_short():
            for alias in node.names}
     top |= {node.module.split(".")[0] for node in tree.body if isinstance(node, ast.ImportFrom)}
     assert top <= {"__future__", "os", "numpy"}, top
-    assert len(source.splitlines()) <= 300
+    assert len(source.splitlines()) <= 360
     public = [n for n in tree.body if isinstance(n, ast.FunctionDef) and not n.name.startswith("_")]
     assert {n.name for n in public} == {"torch_to_mindspore", "load_into_mindspore", "mindspore_to_torch"}
     assert all(ast.get_docstring(n) for n in public) and ast.get_docstring(tree)
+
+
+def test_every_refusal_says_in_english_and_in_chinese_what_to_do():
+    """Each `CheckpointError` of the file carries its message in both languages, the Chinese one
+    saying what to do (请…), as the English one does."""
+    import ast
+    tree = ast.parse((SNIPPETS / "rprop_checkpoint.py").read_text(encoding="utf-8"))
+    raised = [node for node in ast.walk(tree) if isinstance(node, ast.Call)
+              and getattr(node.func, "id", None) == "CheckpointError"]
+    assert len(raised) >= 25
+    for call in raised:
+        assert len(call.args) == 2, ast.unparse(call)
+        chinese = ast.unparse(call.args[1])
+        assert re.search("[\u4e00-\u9fff]", chinese) and "请" in chinese, chinese
+
+
+def test_a_refusal_reads_english_then_chinese():
+    """Refusals found before torch or MindSpore is needed, with the Chinese message on the second line."""
+    rprop = {"params": [0], "lr": 0.01, "etas": (0.5, 1.2), "step_sizes": (1e-6, 50)}
+    adam = {"params": [0], "lr": 0.01, "betas": (0.9, 0.999)}
+    cases = [
+        (({}, ["w"], "graph"), {}, "未知的 target 'graph'：请使用 'nn'（mindspore.nn.Rprop）或 'experimental'"),
+        (({"prev.w": np.zeros(2)}, ["w"]), {}, "state_dict 必须是 torch.optim.Rprop.state_dict() 的返回值"),
+        (({"state": {}, "param_groups": [adam]}, ["w"]), {},
+         "这不是 torch.optim.Rprop 的 state_dict：其参数组的键为 ['betas', 'lr']"),
+        (({"state": {}, "param_groups": [rprop]}, ["w", "v"]), {},
+         "names：传入了 2 个名称（['w', 'v']），但 state_dict 中有 1 个参数：请按参数顺序"),
+        (({"state": {}, "param_groups": [rprop]}, ["w"]), {"unstepped": "skip"},
+         "unstepped='skip' 无效：请使用 'refuse' 或 'seed'"),
+        (({"state": {}, "param_groups": [{**rprop, "maximize": True}]}, ["w"]), {},
+         "mindspore.nn.Rprop 没有 maximize，不能接收 maximize=True 的状态：请使用 target='experimental'"),
+        (({"state": {}, "param_groups": [rprop]}, ["w"]), {},
+         "参数 'w' 还没有 torch 状态（它从未得到过梯度）。MindSpore 只在共用计数器的第 1 步设定初始步长"),
+        (({"state": {0: {"step": 1.0, "prev": np.zeros(2, np.float16), "step_size": np.ones(2, np.float16)}},
+           "param_groups": [rprop]}, ["w"], "experimental"), {},
+         "'w' 是 float16，而 mindspore.experimental.optim.Rprop 不能训练 float16 参数：请使用 target='nn'"),
+    ]
+    for args, kwargs, chinese in cases:
+        with pytest.raises(rc.CheckpointError) as raised:
+            rc.torch_to_mindspore(*args, **kwargs)
+        error = raised.value
+        assert str(error) == f"{error.en}\n{error.zh}" and not re.search("[\u4e00-\u9fff]", error.en)
+        assert error.zh.startswith(chinese), (error.zh, chinese)
 
 
 # --- a real model through the files: names from map_names, parameter groups, a frozen weight --------

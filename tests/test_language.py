@@ -8,6 +8,7 @@ punctuation.
 
 from __future__ import annotations
 
+import ast
 import re
 
 import pytest
@@ -66,14 +67,18 @@ def stray_chinese(text: str) -> list[str]:
 
 
 def variants(text: str) -> list[str]:
-    """The glossary's `avoid` renderings that occur in `text`."""
+    """The glossary's `avoid` renderings and its calques that occur in `text` (a term's `except`
+    phrases, which contain one of its variants but name another concept, set aside)."""
     found = []
     for term in GLOSSARY["terms"]:
+        rest = text
+        for phrase in term.get("except", ()):
+            rest = rest.replace(phrase, " ")
         for variant in term["avoid"]:
             pattern = rf"\b{re.escape(variant)}\b" if variant.isascii() else re.escape(variant)
-            if re.search(pattern, text):
+            if re.search(pattern, rest):
                 found.append(variant)
-    return found
+    return found + [calque["text"] for calque in GLOSSARY["calques"] if calque["text"] in text]
 
 
 def check(texts: list[Text], find) -> tuple[list[str], set]:
@@ -107,9 +112,72 @@ def test_chinese_pages_show_no_english_ui_text(findings):
 def test_each_glossary_term_is_rendered_one_way_on_the_chinese_pages(texts, findings):
     failures, _ = findings["variants on zh"]
     assert not failures, "Renderings data/glossary.yml rules out (`avoid`):\n" + "\n".join(failures)
-    prose = "\n".join(t.text for t in texts["zh"] if t.region == "prose")
+    # (joined as read: a table cell breaks its Chinese words with <wbr>, one text node each)
+    prose = "".join(t.text for t in texts["zh"] if t.region == "prose")
     unused = [term["zh"] for term in GLOSSARY["terms"] if term["zh"] not in prose]
     assert not unused, f"glossary terms no Chinese page uses (drop them or use them): {unused}"
+
+
+CHINESE_CHAR = "\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"   # characters and full-width punctuation
+
+
+def _python_strings(path):
+    """The Chinese string constants of a Python file: `中文:` docstring sections (without the
+    English above them), messages, the words a hook writes into pages."""
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and re.search(f"[{CHINESE_CHAR}]", node.value):
+            yield f"{path.relative_to(ROOT)}:{node.lineno}", node.value.split("中文:")[-1]
+
+
+def generated_chinese():
+    """(where, text) of every Chinese string a page is generated from, shown as prose or not: the
+    hooks' words, the figure text and run labels of scripts/experiments/, the docstrings of
+    scripts/rprop_ref/ (the API page), the messages of snippets/ (rprop_checkpoint.py's
+    `CheckpointError`), the zh fields of data/ (the glossary, which lists the variants, aside)."""
+    code = [*(ROOT / "hooks").glob("*.py"), *(ROOT / "scripts").rglob("*.py"), *(ROOT / "snippets").glob("*.py")]
+    for path in sorted(code):
+        yield from _python_strings(path)
+    for path in sorted([*(ROOT / "scripts" / "experiments").glob("*.yml"), *(ROOT / "data").glob("*.yml")]):
+        if path.name != "glossary.yml":
+            yield from _zh_fields(yaml.safe_load(path.read_text(encoding="utf-8")), str(path.relative_to(ROOT)))
+
+
+def test_generated_chinese_uses_each_glossary_term_one_way():
+    """Also text the built-site check cannot see (code blocks, a figure or message no page shows
+    today): a variant there reaches readers as soon as it is shown."""
+    found = [f"{where} → {variant}" for where, text in generated_chinese()
+             for variant in variants(re.sub(r"`[^`]*`", " ", text))]   # code keeps its names
+    assert not found, "Renderings data/glossary.yml rules out, in generated text:\n" + "\n".join(found)
+
+
+def test_the_variant_check_finds_each_old_rendering_and_spares_other_concepts():
+    assert variants("MindSpore 的学习率列表用完时") == ["学习率列表"]
+    assert variants("学习率调度 learning_rate 各行长度不一") == ["学习率调度"]
+    assert variants("PyTorch 的学习率调度器；动态学习率") == []
+    assert variants("两份脚本均可直接运行") == [] and variants("直接训练得到的损失") == ["直接训练"]
+    assert variants("必须是由 `float` 组成的元组") == ["组成的元组"]
+    assert variants("每一步与第一组运行的损失之差") == ["第一组运行"]
+
+
+def test_chinese_pages_put_no_space_between_chinese_characters(texts):
+    """A line break or space between two Chinese characters or full-width marks shows as a space
+    (Chromium); so does a space a template leaves after `）`: 「（共 2 个版本） 下」, or a docstring's
+    line break after a full-width mark: 「用完时； torch」."""
+    spaced = re.compile(f"[{CHINESE_CHAR}][ \t\n]+[{CHINESE_CHAR}]|[，。；：、（）！？“”《》「」][ \t\n]+\\S")
+    found = [f"{text} → {m.group(0)!r}" for text in texts["zh"]
+             if text.region not in ("switcher", "quoted", "identifier", "playground")
+             for m in spaced.finditer(text.text)]
+    assert not found, "\n".join(found)
+
+
+def test_chinese_pages_join_list_items_with_chinese_marks(texts):
+    """「PyTorch 2.13.0、MindSpore 2.7.0」, not 「PyTorch 2.13.0, MindSpore 2.7.0」 (a call's
+    arguments, `clip(lr, step_sizes)`, keep their comma)."""
+    listed = re.compile(r"[A-Za-z0-9+.]+, [A-Za-z]")
+    found = [f"{text} → {m.group(0)!r}" for text in texts["zh"]
+             if text.region not in ("switcher", "quoted", "identifier", "playground")
+             for m in listed.finditer(re.sub(r"\([^()]*\)", "()", text.text))]
+    assert not found, "\n".join(found)
 
 
 def test_english_pages_show_no_stray_chinese(findings):
@@ -166,7 +234,7 @@ def chinese_sources():
     for page in sorted((ROOT / "docs").glob("*.zh.md")):
         for number, line in enumerate(page.read_text(encoding="utf-8").splitlines(), 1):
             yield f"docs/{page.name}:{number}", line
-    for name in ("rprop-mapping.yml", "claims.yml"):
+    for name in ("rprop-mapping.yml", "claims.yml", "version-notes.yml"):
         yield from _zh_fields(yaml.safe_load((ROOT / "data" / name).read_text(encoding="utf-8")), name)
 
 
@@ -184,3 +252,22 @@ def test_chinese_sources_space_latin_and_not_full_width_punctuation():
     found = [f"{where}: {m.group(0)!r}" for where, text in chinese_sources()
              for m in TYPOGRAPHY.finditer(NOT_PROSE.sub("§", text))]
     assert not found, "\n".join(found)
+
+
+def test_chinese_sources_break_no_line_between_chinese_characters():
+    """A browser shows a line break between two Chinese characters as a space (「都成立， 其所在」):
+    a paragraph of docs/*.zh.md breaks its lines only next to Latin text, or not at all."""
+    fence = re.compile(r"^(\s*)(```|~~~).*?^\1\2", re.M | re.S)
+    broken = re.compile(f"[{CHINESE_CHAR}][*_]?\n[ \t]*[*_]?[{CHINESE_CHAR}]")
+    found = [f"docs/{page.name}:{source[:m.start()].count(chr(10)) + 1}: {m.group(0)!r}"
+             for page in sorted((ROOT / "docs").glob("*.zh.md"))
+             for source in [fence.sub(lambda f: "\n" * f.group(0).count("\n"), page.read_text(encoding="utf-8"))]
+             for m in broken.finditer(source)]
+    assert not found, "\n".join(found)
+
+
+def test_chinese_version_notes_are_whole_sentences():
+    """A note follows a claim's ✓ in the prose (「……都是如此。✓ MindSpore 2.7.0–2.7.2：……」): it
+    ends as a sentence does."""
+    notes = yaml.safe_load((ROOT / "data" / "version-notes.yml").read_text(encoding="utf-8"))["notes"]
+    assert [note["zh"] for note in notes if not note["zh"].endswith("。")] == []

@@ -73,6 +73,15 @@ def test_each_language_has_its_404_page_and_the_default_one_leads_to_every_home(
         assert switch == {"en": site_path, "zh": site_path + "zh/"}, (own, switch)
 
 
+def test_404_pages_name_no_language_alternates(site):
+    """A 404 page is served at any missing address and translates no page: its head carries no
+    `<link rel="alternate" hreflang>` (the Chinese one named the Versions pages, the last page its
+    build rendered; the header's language switch leads to the home pages instead)."""
+    for page in ("404.html", "zh/404.html"):
+        head = _read(site, page).split("</head>")[0]
+        assert not re.findall(r"<link[^>]*hreflang[^>]*>", head), (page, re.findall(r"<link[^>]*hreflang[^>]*>", head))
+
+
 # --- the API reference ------------------------------------------------------------------------------
 
 def _shown_objects() -> list:

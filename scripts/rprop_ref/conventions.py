@@ -15,19 +15,19 @@ array-like that is not a Python list, tuple, string or number: a NumPy array or 
 `__array__`, such as a CPU `torch.Tensor` (read through `np.asarray`, without importing torch).
 
 中文:
-    具名的变体：每个变体都是一组开关，加上它所对应框架的构造函数。
+    预定义的变体：每个变体都是一组开关，加上它所对应框架的构造函数。
 
     每个 `*_arguments` 函数的关键字参数名和默认值都与该框架的构造函数（`params` 之后的部分）完全
     相同，并按框架的顺序校验参数：同样的错误输入，抛出同样类型的异常。有些错误框架要到第一次
-    `step()` 才发现（torch 和 MindSpore `experimental` 直到那时才检查 `step_sizes` 或 `etas` 的第三
-    个值），参考实现则在构造时就抛出同类型的异常：无法执行更新的参数不会得到优化器。例外是框架
+    `step()` 才发现（torch 和 MindSpore 实验性优化器直到那时才检查 `step_sizes` 或 `etas` 的
+    第三个值），参考实现则在构造时就抛出同类型的异常：无法执行更新的参数不会得到优化器。例外是框架
     *能够*执行若干步的参数，以及是否出错取决于设备的参数：它们得到一个 `StepLimit`
-    （`Hyper.step_limit`），参考实现在框架出错的同一步抛出异常（MindSpore 的学习率列表用完时；
+    （`Hyper.step_limit`），参考实现在框架出错的同一步抛出异常（MindSpore 的动态学习率用完时；
     torch 在 CPU 上设置 `capturable=True` 时）。
 
-    框架张量（单元素的 `lr`、MindSpore 的学习率列表）在 NumPy 中的替代品，是除 Python 列表、元组、
-    字符串和数字之外的任何类数组对象：NumPy 数组，或带有 `__array__` 的对象，例如 CPU 上的
-    `torch.Tensor`（通过 `np.asarray` 读取，无须导入 torch）。
+    框架张量（单元素的 `lr`、MindSpore 的动态学习率）在 NumPy 中的替代品，可以是任何类数组对象，
+    只要不是 Python 的 `list`、`tuple`、`str` 或数值：NumPy 数组，或带有 `__array__` 的对象，例如
+    CPU 上的 `torch.Tensor`（通过 `np.asarray` 读取，无须导入 torch）。
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ class Convention:
             and returns `Hyper`.
 
     中文:
-        一个具名的变体。
+        一个预定义的变体。
 
         Attributes:
             name: `make` 接受的名称。
@@ -120,9 +120,9 @@ def mindspore_arguments(learning_rate=0.1, etas=(0.5, 1.2), step_sizes=(1e-6, 50
     must be tuples of `float`.
 
     中文:
-        `mindspore.nn.Rprop`（2.10）的参数。`learning_rate` 可以是数字、0 维数组，或一维的可迭代
-        对象/数组（动态学习率）：Rprop 只在第 1 步读取它，因此只有第一个值起作用；但有 N 个值的
-        列表无法执行第 N+1 步。`etas` 和 `step_sizes` 必须是由 `float` 组成的元组。
+        `mindspore.nn.Rprop`（2.10）的参数。`learning_rate` 可以是数值、0 维数组，或一维的可迭代
+        对象或数组（动态学习率）：Rprop 只在第 1 步读取它，因此只有第一个值起作用；但只有 N 个值
+        的动态学习率无法执行第 N+1 步。`etas` 和 `step_sizes` 必须是由 `float` 组成的 `tuple`。
     """
     lr, lr_limit = _mindspore_learning_rate(learning_rate)
     weight_decay = _mindspore_weight_decay(weight_decay)
@@ -159,7 +159,7 @@ def mindspore_experimental_arguments(lr=1e-2, etas=(0.5, 1.2), step_sizes=(1e-6,
 
     中文:
         `mindspore.experimental.optim.Rprop`（2.10）的参数：与 torch 相同，但 `lr` 必须是大于 0
-        的有限数或大于 0 的 0 维张量，`etas[0]` 必须是浮点数。
+        的有限数值或大于 0 的 0 维张量，`etas[0]` 必须是 `float` 或 NumPy 浮点数。
     """
     lr = _experimental_lr(lr)
     framework = "mindspore.experimental.optim.Rprop"
@@ -239,8 +239,8 @@ def make(convention: str, **kwargs) -> Rprop:
     中文:
         用该框架的关键字参数构造 `convention` 变体下的 Rprop。
 
-        对同样的错误参数，抛出与框架相同的异常：未知的关键字、类型错误，或 MindSpore 要求元组却
-        传入列表时抛出 `TypeError`；取值超出范围时抛出 `ValueError`；torch 的 `etas` 只有一个元素
+        对同样的错误参数，抛出与框架相同的异常：未知的关键字、类型错误，或 MindSpore 要求 `tuple`
+        却传入列表时抛出 `TypeError`；取值超出范围时抛出 `ValueError`；torch 的 `etas` 只有一个元素
         时抛出 `IndexError`。
     """
     c = BY_NAME.get(convention) or BY_VERSION.get(convention)

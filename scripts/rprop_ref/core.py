@@ -28,9 +28,18 @@ NaN is stored as `prev`, and at the next step that element again gets factor 1.
 中文:
     单个张量的 Rprop 更新，所有变体共用这一份代码。
 
-    逐元素地，记 $g$ 为梯度，$g^{prev}$ 为存下的梯度，$\Delta$ 为步长：
+    对每个元素，记 $g$ 为梯度，$g^{prev}$ 为存下的梯度，$\Delta$ 为步长：
 
     $$
+    \begin{aligned}
+    f &= \begin{cases}\eta^+ & g\,g^{prev} > 0\\ \eta^- & g\,g^{prev} < 0\\ 1 & \text{其他情况}\end{cases}\\
+    \Delta &\leftarrow \operatorname{clip}(\Delta\,f,\ \Delta_{min},\ \Delta_{max})\\
+    g &\leftarrow 0 \quad\text{当 } g\,g^{prev} < 0 \text{ 时}\\
+      &\quad\text{（仅在开启置零时，即 iRprop⁻）}\\
+    w &\leftarrow w - \operatorname{sign}(g)\,\Delta\\
+      &\quad(\operatorname{sign}(\mathrm{NaN}) = 0)\\
+    g^{prev} &\leftarrow g
+    \end{aligned}
     $$
 
     所有数组都使用计算 dtype，因此 NumPy 对每个运算只舍入一次，与框架的内核完全相同（见
@@ -38,8 +47,8 @@ NaN is stored as `prev`, and at the next step that element again gets factor 1.
     `factor == etaminus`，两者是同一个集合，因为校验过的 etas 满足 `0 < etaminus < 1 < etaplus`。
 
     梯度元素为 NaN 时表示“没有信息”，与框架的 `Sign` 内核一致（torch CPU 的 `sign`、MindSpore 的
-    `Sign`：NaN → 0；已在 torch 2.13 的单张量和 `foreach` 实现、MindSpore 2.10 的 `nn.Rprop` 和
-    `experimental.optim.Rprop` 中核实）：它与 `prev` 的乘积为 NaN，既不大于 0 也不小于 0，所以乘数
+    `Sign`：NaN → 0；已在 torch 2.13 的单张量实现和多张量（`foreach`）实现、MindSpore 2.10 的
+    `nn.Rprop` 和 `experimental.optim.Rprop` 中核实）：它与 `prev` 的乘积为 NaN，既不大于 0 也不小于 0，所以乘数
     为 1，Δ 不变；`sign(NaN)` 为 0，所以参数不动；NaN 被存为 `prev`，下一步该元素的乘数仍为 1。
 """
 

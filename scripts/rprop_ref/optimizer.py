@@ -30,7 +30,7 @@ class StepLimit:
         框架能构造出优化器，但每个参数最多只能更新 `steps` 次：再调用一次 `step()` 就会抛出
         `error(message)`，且不做任何改动。
 
-        用于 MindSpore 的学习率列表（有 N 个值的列表按 `global_step` 取值，所以第 N+1 步抛出
+        用于 MindSpore 的动态学习率（有 N 个值的列表按 `global_step` 取值，所以第 N+1 步抛出
         `RuntimeError`；见 `mindspore/nn/optim/optimizer.py` 的 `_IteratorLearningRate`），以及
         torch 在 CPU 上设置 `capturable=True` 的情形（第 1 步由 `torch/optim/rprop.py` 的
         `_single_tensor_rprop` / `_multi_tensor_rprop` 抛出 `AssertionError`）。
@@ -60,14 +60,14 @@ class Hyper:
         校验过的超参数，所有变体的字段都相同。
 
         Attributes:
-            lr: 初始步长 Δ₀（torch 的 `lr`，MindSpore 的 `learning_rate`；对 MindSpore 的学习率
-                列表，取它在第 1 步的值——Rprop 只会读取这一个值）。
+            lr: 初始步长 Δ₀（torch 的 `lr`，MindSpore 的 `learning_rate`；对 MindSpore 的动态
+                学习率，取它在第 1 步的值——Rprop 只会读取这一个值）。
             etaminus: 符号翻转时的乘数，取值在 (0, 1) 内。
             etaplus: 符号不变时的乘数，大于 1。
             step_min: Δ 的下限。
             step_max: Δ 的上限。
             weight_decay: 加到梯度上的 L2 系数（仅 MindSpore `nn.Rprop`）。
-            maximize: 沿梯度上升而不是下降（仅 torch 和 MindSpore `experimental`）。
+            maximize: 沿梯度上升而不是下降（仅 torch 和 MindSpore 实验性优化器）。
             step_limit: 框架用这些参数最多能执行多少步（`None`：不限）。
     """
 
@@ -142,7 +142,7 @@ class Rprop:
         """One optimizer step. Returns new params and state; never modifies its inputs.
 
         中文:
-            执行一步优化，返回新的参数和状态；从不修改传入的参数。
+            执行一步优化，返回新的参数和状态；从不修改输入。
         """
         self._check_params(params)
         self._check_grads(params, grads, state)

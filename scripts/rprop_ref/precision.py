@@ -91,7 +91,7 @@ class Plan:
             compute: 每个逐元素运算结果所舍入到的 dtype。
             scalars_via_float32: lr、etas 和权重衰减先舍入到 float32，再转换为计算 dtype。
             step_size_via_float32: 每次读取存下的步长时都先舍入到 float32，float32 的次正规数
-                当作零（MindSpore `experimental` 的 float64 参数）。
+                当作零（MindSpore 实验性优化器的 float64 参数）。
             complex_as_real: 参数为复数，作为长度加倍的实数数组更新（torch 的 `view_as_real`）。
             flush_subnormals: 次正规的输入和结果都当作零（MindSpore 的 CPU 内核开启了
                 `denormals-are-zero` / `flush-to-zero`；已核实：1e-39 的 float32 梯度不会移动参数，
