@@ -16,9 +16,10 @@ on a site whose pages show more than their own source, and what this hook does a
   back from the previous build's index, in their place.
 - **Polling.** MkDocs' server looks for changed files every 0.5 s, as long as a dirty rebuild
   takes; it looks every `POLL_SECONDS` instead (a few hundred `stat` calls each time).
-- **Strict mode.** MkDocs warns that a dirty build is being performed, and in strict mode that
-  warning aborts the build. The reader asked for a dirty build, so the warning is logged as
-  information instead; every other warning still aborts.
+- **Strict mode and alarming hints.** MkDocs warns that a dirty build is being performed (in
+  strict mode that warning aborts the build), and says serve's own temporary folder holds "stale
+  files". The reader asked for a dirty build, and this hook handles what both hints are about, so
+  neither is logged; every other warning still aborts.
 
 What a dirty build still leaves stale is what MkDocs documents: a page that is not rebuilt keeps
 the navigation of the previous build (this site's titles come from `nav:`, not from the pages).
@@ -44,14 +45,16 @@ _previous_index: dict | None = None
 POLL_SECONDS = 0.15
 
 
-class _DirtyWarningAsInfo(logging.Filter):
+class _DirtyHints(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
-        if _dirty and record.levelno == logging.WARNING and "'dirty' build" in record.getMessage():
-            record.levelno, record.levelname = logging.INFO, "INFO"
-        return True
+        # "a 'dirty' build … inaccurate navigation": every page is re-rendered when the
+        # configuration (with `nav:`) or shared data change; "stale files": serve's temporary
+        # folder keeps the previous build's output on purpose. Both would mislead.
+        message = record.getMessage()
+        return not (_dirty and ("'dirty' build" in message or "contains stale files" in message))
 
 
-_FILTER = _DirtyWarningAsInfo()
+_FILTER = _DirtyHints()
 
 
 def on_startup(command: str, dirty: bool, **_) -> None:

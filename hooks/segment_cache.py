@@ -17,6 +17,7 @@ Generic: it knows nothing of the site's content.
 from __future__ import annotations
 
 import json
+import logging
 import os
 from pathlib import Path
 
@@ -26,6 +27,7 @@ except ImportError:  # the search plugin then segments nothing either
     jieba = None
 
 ROOT = Path(__file__).resolve().parent.parent
+log = logging.getLogger("mkdocs.hooks.segment_cache")
 _state: dict = {"original": None, "known": {}, "used": {}, "new": 0}
 
 
@@ -57,6 +59,11 @@ def on_config(config, **_):
         return config
     if not hasattr(jieba, "uncached_cut"):
         jieba.uncached_cut = jieba.cut
+        # jieba logs its dictionary loading to stderr and caches the loaded dictionary in the
+        # system's temporary folder: quiet, and in the project's .cache/ instead
+        jieba.setLogLevel(logging.WARNING)
+        jieba.dt.tmp_dir = str(_path().parent)
+        _path().parent.mkdir(parents=True, exist_ok=True)
     _state["original"], jieba.cut = jieba.uncached_cut, _cut
     if not _state["known"]:
         try:
@@ -78,5 +85,6 @@ def on_post_build(**_):
     temporary = path.with_suffix(".tmp")
     temporary.write_text(json.dumps(body, ensure_ascii=False, indent=0), encoding="utf-8")
     temporary.replace(path)
+    log.info("jieba segmented %d new Chinese texts for search; cached in %s", _state["new"], path)
     _state["known"].update(_state["used"])
     _state["new"] = 0
