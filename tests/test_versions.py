@@ -385,7 +385,7 @@ def test_your_version_lists_what_differs_and_what_to_do(site, locale):
 
 
 def hooks_versions():
-    return load_hook("versions")
+    return load_hook("versions_page")
 
 
 def markdown_inline(text: str) -> str:
