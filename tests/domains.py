@@ -45,8 +45,8 @@ def problem_features(params: dict, grads_per_step: list[dict]) -> set[str]:
                 continue
             if t and name not in prev:
                 found.add("late-parameter")  # its first gradient comes after step 1
-            tiny = _tiny(np.asarray(g).dtype)
-            g = np.asarray(g, dtype=np.float64)
+            tiny = _tiny(np.real(np.asarray(g)).dtype)
+            g = np.real(np.asarray(g)).astype(np.float64)  # (a complex gradient: its real part)
             finite = np.abs(g[np.isfinite(g)])
             nonzero = finite[finite > 0]
             found |= {f for f, hit in (

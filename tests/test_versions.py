@@ -403,6 +403,6 @@ def test_the_example_budgets_are_the_ones_the_page_shows():
     budget = yaml.safe_load((ROOT / "data" / "test-budget.yml").read_text(encoding="utf-8"))
     for profile, key in (("ci", "ci"), ("dev", "laptop"), ("matrix", "matrix")):
         assert settings.get_profile(profile).max_examples == budget[key] == conftest.BUDGET[key]
+    # (a laptop's profile is random unless Hypothesis sees a CI environment, which derandomizes it)
     assert settings.get_profile("ci").derandomize and settings.get_profile("matrix").derandomize
-    assert not settings.get_profile("dev").derandomize
     assert settings.get_profile("matrix").database is None
