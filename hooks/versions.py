@@ -21,6 +21,7 @@ from pathlib import Path
 
 import markdown
 import yaml
+from latex2mathml.converter import convert
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA, DOCS = ROOT / "data", ROOT / "docs"
@@ -74,7 +75,6 @@ def _version(v: str) -> tuple:
 
 def _inline(md_text: str) -> str:
     """Markdown, with TeX written as `$…$` rendered as MathML (as hooks/math.py renders pages)."""
-    from latex2mathml.converter import convert
     md_text = re.sub(r"\$\$?([^$]+)\$\$?", lambda m: convert(m.group(1).strip()), md_text)
     rendered = markdown.markdown(md_text)
     return re.sub(r"^<p>(.*)</p>$", r"\1", rendered.strip(), flags=re.S).replace("\n", " ")

@@ -203,12 +203,11 @@ def _evidence(observed: str) -> str:
 
 
 def differences(locale: str, root: str) -> str:
-    words, claims = WORDS[locale], matrix()["claims"]
+    words, claims, labels = WORDS[locale], matrix()["claims"], _labels(locale, root)
     items = []
     for i, note in enumerate(notes()["notes"]):
         observed = sorted({claims[cid][col].get("observed", "") for cid in note["claims"] for col in note["columns"]
                            if claims[cid][col]["status"] != "holds"})
-        labels = _labels(locale, root)
         links = words.get("sep", ", ").join(f'<a href="#v-{cid}">{labels.get(cid, cid)}</a>' for cid in note["claims"])
         evidence = "".join(_evidence(o) for o in observed[:2])
         items.append(f'<li id="difference-{i + 1}"><strong>{html.escape(columns_label(note["columns"], locale))}</strong>'

@@ -85,3 +85,13 @@ def browser():
             yield instance
         finally:
             instance.close()
+
+
+# The number of text lines that boxes (DOMRects of text) lie on: boxes whose tops differ by less than
+# half their height are on one line (code and Chinese fallback fonts sit a pixel or two apart).
+LINES_OF = """const linesOf = rects => {
+    const tops = [...rects].filter(r => r.width > 0).sort((a, b) => a.top - b.top);
+    let lines = 0, last = -1e9;
+    for (const r of tops) if (r.top - last > r.height / 2) { lines++; last = r.top; }
+    return lines;
+};"""

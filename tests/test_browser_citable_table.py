@@ -12,18 +12,10 @@ from __future__ import annotations
 
 import pytest
 
-from browser import page_paths
+from browser import LINES_OF, page_paths
 
 LANGUAGES = ["", "zh/"]
 
-# The number of text lines that boxes (DOMRects of text) lie on: boxes whose tops differ by less than
-# half their height are on one line (code and Chinese fallback fonts sit a pixel or two apart).
-LINES_OF = """const linesOf = rects => {
-    const tops = [...rects].filter(r => r.width > 0).sort((a, b) => a.top - b.top);
-    let lines = 0, last = -1e9;
-    for (const r of tops) if (r.top - last > r.height / 2) { lines++; last = r.top; }
-    return lines;
-};"""
 
 
 def _open(chromium, base_url, path, width=1280, scheme="light", **options):
