@@ -34,6 +34,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA, DOCS, TESTS = ROOT / "data", ROOT / "docs", ROOT / "tests"
+INCLUDES = ROOT / "overrides" / "includes"   # blocks several pages share ([[include:NAME]], hooks/site_data.py)
 log = logging.getLogger("mkdocs.hooks.claims")
 MARKER = re.compile(r"\[\[claim:([\w.-]+)\]\]")
 # a marker with the spaces before it: they become one no-break space, so ✓ never starts a line
@@ -66,11 +67,11 @@ def _mtimes(folder: Path, pattern: str) -> tuple:
 
 def claims() -> dict[str, Claim]:
     """Every claim of the site, by id (cached until a data file or page changes)."""
-    return _claims(_mtimes(DATA, "*.yml"), _mtimes(DOCS, "*.md"))
+    return _claims(_mtimes(DATA, "*.yml"), _mtimes(DOCS, "*.md"), _mtimes(INCLUDES, "*.html"))
 
 
 @lru_cache(maxsize=4)
-def _claims(_data, _docs) -> dict[str, Claim]:
+def _claims(_data, _docs, _includes) -> dict[str, Claim]:
     registry = yaml.safe_load((DATA / "claims.yml").read_text(encoding="utf-8"))["claims"] or {}
     found: dict[str, Claim] = {}
 
@@ -86,9 +87,9 @@ def _claims(_data, _docs) -> dict[str, Claim]:
             for key, about in table["claims"].items():
                 if key in row:
                     add(f"{row['id']}.{key}", f"data/{path.name}", about)
-    for path in sorted(DOCS.glob("*.md")):
+    for path in [*sorted(DOCS.glob("*.md")), *sorted(INCLUDES.glob("*.html"))]:
         for claim_id in MARKER.findall(path.read_text(encoding="utf-8")):
-            add(claim_id, f"docs/{path.name}")
+            add(claim_id, str(path.relative_to(ROOT)))
     for claim_id, entry in registry.items():  # prose claims, and overrides of table claims
         claim = found.setdefault(claim_id, Claim(claim_id))
         claim.about = tuple(entry.get("about", claim.about))

@@ -5,6 +5,11 @@
   prose come from here, never typed by hand.
 - `[[notes:rprop-mapping.upstream]]` lists, for every row that has an `upstream` cell, a link
   to the row followed by that cell.
+- `[[include:NAME]]` is replaced by `overrides/includes/NAME.LOCALE.html` (a block several pages
+  share, such as a form; it may hold placeholders and claims of its own).
+- `[[rows:rprop-mapping]]` lists a link to every row of that table, on the page that shows it
+  (`[TOPIC](PAGE.md#row-ID){ data-row="ID" }`); `[[rows:rprop-mapping:lr,etas]]` hides all but
+  those (a script may show others).
 - `[[root]]` is the relative path from the page to the site root (for raw HTML such as a
   page's own `import("[[root]]assets/…")` in a `<script>`, which MkDocs does not rewrite).
 - `[[table:rprop-mapping]]` renders `data/rprop-mapping.yml` as a table in the page's
@@ -33,8 +38,10 @@ from pathlib import Path
 import markdown
 import yaml
 
-DATA = Path(__file__).resolve().parent.parent / "data"
-_PLACEHOLDER = re.compile(r'\[\[(value|table|notes):((?:[\w.-]|"[^"]+")+)(?::([^\]]+))?\]\]')
+ROOT = Path(__file__).resolve().parent.parent
+DATA, DOCS, INCLUDES = ROOT / "data", ROOT / "docs", ROOT / "overrides" / "includes"
+_INCLUDE = re.compile(r"\[\[include:([\w-]+)\]\]")
+_PLACEHOLDER = re.compile(r'\[\[(value|table|notes|rows):((?:[\w.-]|"[^"]+")+)(?::([^\]]+))?\]\]')
 
 
 def load(name: str, build_data: dict | None = None):
@@ -211,6 +218,27 @@ def notes(target: str, locale: str) -> str:
                      for row in data["rows"] if key in row)
 
 
+def table_page(name: str) -> str:
+    """The page (`rprop.md`, without its language) whose text renders the table `name`."""
+    pages = sorted({re.sub(r"\.\w+\.md$", ".md", p.name) for p in DOCS.glob("*.md")
+                    if f"[[table:{name}]]" in p.read_text(encoding="utf-8")})
+    if len(pages) != 1:
+        raise ValueError(f"[[rows:{name}]]: the table must be on exactly one page, found {pages}")
+    return pages[0]
+
+
+def rows(name: str, locale: str, shown: str | None = None) -> str:
+    page, ids = table_page(name), None if shown is None else shown.split(",")
+    return " ".join(f'[{text(row["topic"], locale)}]({page}#row-{row["id"]}){{ data-row="{row["id"]}"'
+                    + ("" if ids is None or row["id"] in ids else ' hidden=""') + " }"
+                    for row in load(name)["rows"])
+
+
+def include(name: str, locale: str) -> str:
+    path = INCLUDES / f"{name}.{locale}.html"
+    return (path if path.exists() else INCLUDES / f"{name}.en.html").read_text(encoding="utf-8").strip()
+
+
 def _split(path: str) -> list[str]:
     """`a.b.c`, where a key that itself holds dots or spaces is written in quotes: `a."x y".c`."""
     return [a or b for a, b in re.findall(r'"([^"]+)"|([^.]+)', path)]
@@ -224,11 +252,12 @@ def on_page_markdown(markdown_text: str, page, config, **_) -> str:
         kind, target, spec = match.groups()
         if kind == "value":
             return value(target, spec, build_data)
-        block = notes(target, locale) if kind == "notes" else table(target, locale)
+        block = rows(target, locale, spec) if kind == "rows" else {"notes": notes, "table": table}[kind](target, locale)
         # continuation lines keep the placeholder's indentation (e.g. inside an admonition)
         line_start = markdown_text.rfind("\n", 0, match.start()) + 1
         indent = re.match(r"[ \t]*", markdown_text[line_start:match.start()]).group()
         return block.replace("\n", "\n" + indent)
 
     root = "../" * page.url.count("/")
+    markdown_text = _INCLUDE.sub(lambda m: include(m.group(1), locale), markdown_text)
     return _PLACEHOLDER.sub(replace, markdown_text).replace("[[root]]", root)

@@ -230,10 +230,11 @@ def _zh_fields(node, path):
 
 
 def chinese_sources():
-    """(where, text) of every Chinese line we write: docs/*.zh.md and the zh fields of data/."""
-    for page in sorted((ROOT / "docs").glob("*.zh.md")):
+    """(where, text) of every Chinese line we write: docs/*.zh.md, the blocks pages include
+    (overrides/includes/*.zh.html) and the zh fields of data/."""
+    for page in [*sorted((ROOT / "docs").glob("*.zh.md")), *sorted((ROOT / "overrides" / "includes").glob("*.zh.html"))]:
         for number, line in enumerate(page.read_text(encoding="utf-8").splitlines(), 1):
-            yield f"docs/{page.name}:{number}", line
+            yield f"{page.relative_to(ROOT)}:{number}", line
     for name in ("rprop-mapping.yml", "claims.yml", "version-notes.yml"):
         yield from _zh_fields(yaml.safe_load((ROOT / "data" / name).read_text(encoding="utf-8")), name)
 

@@ -696,3 +696,38 @@ describe("verdicts: identical, different, cannot-tell, fails", () => {
     assert.ok(r.code.startsWith("optimizer = mindspore.nn.Rprop(net.trainable_params(), learning_rate=0.01"), r.code);
   });
 });
+
+describe("sourceOf: the direction a pasted call picks itself (the paste-and-port box)", async () => {
+  const { sourceOf } = await import("../../docs/assets/playground/convert.js");
+  test("each constructor, under any of its names, with or without an assignment", () => {
+    for (const [text, source] of [
+      ["torch.optim.Rprop(model.parameters())", "torch"],
+      ["optimizer = torch.optim.Rprop(model.parameters(), lr=0.001, etas=(0.3, 1.5))", "torch"],
+      ["self.opt = optim.Rprop(model.parameters(), lr=0.001)", "torch"],
+      ["Rprop(params, lr=0.01, maximize=True)", "torch"],
+      ["mindspore.nn.Rprop(net.trainable_params(), learning_rate=0.01)", "mindspore"],
+      ["opt = ms.nn.Rprop(net.trainable_params())", "mindspore"],
+      ["nn.Rprop(params, 0.01)", "mindspore"],
+      ["Rprop(params, learning_rate=0.01, weight_decay=0.1)", "mindspore"],
+      ["mindspore.experimental.optim.Rprop(net.trainable_params(), lr=0.01)", "mindspore-experimental"],
+      ["ms.experimental.optim.Rprop(params)", "mindspore-experimental"],
+    ]) assert.equal(sourceOf(text), source, text);
+  });
+  test("a call it cannot read, or to another class, picks nothing", () => {
+    for (const text of ["", "torch.optim.Rprop(", "torch.optim.Adam(model.parameters())", "lr = 0.01"]) {
+      assert.equal(sourceOf(text), null, JSON.stringify(text));
+    }
+  });
+});
+
+describe("convert: the rows a converted call links to", () => {
+  test("one row per argument given, then the rows of its caveats, each a row of the table", () => {
+    const result = convert("torch->mindspore", "torch.optim.Rprop(model.parameters(), lr=0.001, etas=(0.3, 1.5))");
+    assert.deepEqual(result.rows, ["params", "lr", "etas"]);
+    const defaults = convert("torch->mindspore", "torch.optim.Rprop(model.parameters())");
+    assert.deepEqual(defaults.rows, ["params", "lr"]);  // the caveat on torch's default lr
+    const many = convert("mindspore->torch", "mindspore.nn.Rprop(net.trainable_params(), 0.01, (0.5, 1.2), (1e-6, 50.0), 0.1)");
+    assert.deepEqual(many.rows.slice(0, 5), ["params", "lr", "etas", "step-sizes", "weight-decay"]);
+    for (const row of many.rows) assert.ok(ROWS.has(row), row);
+  });
+});

@@ -46,6 +46,25 @@ export const FRAMEWORKS = {
   },
 };
 
+// The row of the mapping table (data/rprop-mapping.yml) that explains each argument, by its name in
+// any of the three constructors: a converted call links to the rows of the arguments it gave.
+const ROWS = {params: "params", lr: "lr", learning_rate: "lr", etas: "etas", step_sizes: "step-sizes",
+  weight_decay: "weight-decay", maximize: "maximize", foreach: "foreach", capturable: "capturable",
+  differentiable: "differentiable"};
+
+// The constructor a pasted call is to, for a converter that picks its direction itself: the one
+// its callee names (`torch.optim.Rprop`, `ms.nn.Rprop`, …), or among those its bare or partial name
+// fits (`Rprop(…)`, `optim.Rprop(…)`), the first whose keywords the call uses; null for a call the
+// converter cannot read (convert() then says why).
+export function sourceOf(input) {
+  let call;
+  try { call = parseCall(input); } catch { return null; }
+  const fits = Object.keys(FRAMEWORKS).filter((fw) => calleeMatches(call.callee, fw));
+  const known = (fw) => Object.keys(call.kwargs).every((name) =>
+    FRAMEWORKS[fw].positional.includes(name) || FRAMEWORKS[fw].keywordOnly.includes(name));
+  return fits.find(known) ?? fits[0] ?? null;
+}
+
 const FLOAT32_MAX = 3.4028234663852886e38;
 
 // --- results ----------------------------------------------------------------------------------------
@@ -856,8 +875,9 @@ export function convert(direction, input) {
     // An expression copied as it is decides the result by its value, which the converter cannot see.
     const verdict = unique.some((c) => c.id.endsWith("-expression")) ? "cannot-tell" : identical ? "identical" : "different";
     const assign = typeof input === "string" && call.assign ? `${call.assign} = ` : "";
+    const rows = [...new Set([...Object.keys(args).map((name) => ROWS[name]), ...unique.map((c) => c.row)])].filter(Boolean);
     return {ok: true, code: `${assign}${FRAMEWORKS[target].callee}(${[params, ...written.parts].join(", ")})`,
-      identical: verdict === "identical", verdict, caveats: unique};
+      identical: verdict === "identical", verdict, caveats: unique, rows};
   } catch (error) {
     if (error instanceof ConvertError) {
       return {ok: false, verdict: FAILS.has(error.error.id) ? "fails" : "cannot-tell", error: error.error};
