@@ -21,7 +21,6 @@ from pathlib import Path
 
 import markdown
 import yaml
-from latex2mathml.converter import convert
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA, DOCS = ROOT / "data", ROOT / "docs"
@@ -73,9 +72,19 @@ def _version(v: str) -> tuple:
     return tuple(int(x) for x in re.findall(r"\d+", v.split("+")[0]))
 
 
+@lru_cache(maxsize=None)
+def _mathml():
+    """hooks/math.py's renderer (hooks are loaded by path, not as a package)."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("versions_math", Path(__file__).with_name("math.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.mathml
+
+
 def _inline(md_text: str) -> str:
-    """Markdown, with TeX written as `$…$` rendered as MathML (as hooks/math.py renders pages)."""
-    md_text = re.sub(r"\$\$?([^$]+)\$\$?", lambda m: convert(m.group(1).strip()), md_text)
+    """Markdown, with TeX written as `$…$` rendered as MathML by hooks/math.py, as on the pages."""
+    md_text = re.sub(r"\$\$?([^$]+)\$\$?", lambda m: _mathml()(html.escape(m.group(1).strip(), quote=False)), md_text)
     rendered = markdown.markdown(md_text)
     return re.sub(r"^<p>(.*)</p>$", r"\1", rendered.strip(), flags=re.S).replace("\n", " ")
 

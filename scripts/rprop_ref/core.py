@@ -1,16 +1,16 @@
 r"""The Rprop update of one tensor, written once for every convention.
 
-Per element, with $g$ the gradient, $g^{prev}$ the stored gradient, $\Delta$ the step size:
+Per element, with $g$ the gradient, $g^{\mathrm{prev}}$ the stored gradient, $\Delta$ the step size:
 
 $$
 \begin{aligned}
-f &= \begin{cases}\eta^+ & g\,g^{prev} > 0\\ \eta^- & g\,g^{prev} < 0\\ 1 & \text{otherwise}\end{cases}\\
-\Delta &\leftarrow \operatorname{clip}(\Delta\,f,\ \Delta_{min},\ \Delta_{max})\\
-g &\leftarrow 0 \quad\text{where } g\,g^{prev} < 0\\
+f &= \begin{cases}\eta^+ & g\,g^{\mathrm{prev}} > 0\\ \eta^- & g\,g^{\mathrm{prev}} < 0\\ 1 & \text{otherwise}\end{cases}\\
+\Delta &\leftarrow \operatorname{clip}(\Delta\,f,\ \Delta_{\min},\ \Delta_{\max})\\
+g &\leftarrow 0 \quad\text{where } g\,g^{\mathrm{prev}} < 0\\
   &\quad\text{(only if zeroing is on: iRprop⁻)}\\
 w &\leftarrow w - \operatorname{sign}(g)\,\Delta\\
   &\quad(\operatorname{sign}(\mathrm{NaN}) = 0)\\
-g^{prev} &\leftarrow g
+g^{\mathrm{prev}} &\leftarrow g
 \end{aligned}
 $$
 
@@ -28,17 +28,17 @@ NaN is stored as `prev`, and at the next step that element again gets factor 1.
 中文:
     单个张量的 Rprop 更新，所有变体共用这一份代码。
 
-    对每个元素，记 $g$ 为梯度，$g^{prev}$ 为存下的梯度，$\Delta$ 为步长：
+    对每个元素，记 $g$ 为梯度，$g^{\mathrm{prev}}$ 为存下的梯度，$\Delta$ 为步长：
 
     $$
     \begin{aligned}
-    f &= \begin{cases}\eta^+ & g\,g^{prev} > 0\\ \eta^- & g\,g^{prev} < 0\\ 1 & \text{其他情况}\end{cases}\\
-    \Delta &\leftarrow \operatorname{clip}(\Delta\,f,\ \Delta_{min},\ \Delta_{max})\\
-    g &\leftarrow 0 \quad\text{当 } g\,g^{prev} < 0 \text{ 时}\\
+    f &= \begin{cases}\eta^+ & g\,g^{\mathrm{prev}} > 0\\ \eta^- & g\,g^{\mathrm{prev}} < 0\\ 1 & \text{其他情况}\end{cases}\\
+    \Delta &\leftarrow \operatorname{clip}(\Delta\,f,\ \Delta_{\min},\ \Delta_{\max})\\
+    g &\leftarrow 0 \quad\text{当 } g\,g^{\mathrm{prev}} < 0 \text{ 时}\\
       &\quad\text{（仅在开启置零时，即 iRprop⁻）}\\
     w &\leftarrow w - \operatorname{sign}(g)\,\Delta\\
       &\quad(\operatorname{sign}(\mathrm{NaN}) = 0)\\
-    g^{prev} &\leftarrow g
+    g^{\mathrm{prev}} &\leftarrow g
     \end{aligned}
     $$
 
