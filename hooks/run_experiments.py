@@ -9,7 +9,12 @@
 - `[[figures:SCENARIO]]` in a page becomes linked content tabs (same labels on the whole page,
   so one click switches every scenario to the same kind of figure) holding that scenario's
   figures in both palettes, drawn in the page's language where the figure code knows it
-  (`NAME-zh.svg` beside `NAME.svg`), with alternative text in the page's language.
+  (`NAME-zh.svg` beside `NAME.svg`), with alternative text in the page's language. The tab open
+  at first is the scenario's `lead` figure, else the first. Each tab is a `<figure>` with the id
+  `fig-SCENARIO-KIND`, captioned with its description (hooks/figures.py numbers it), holding the
+  wide and the narrow layout (`NAME-narrow.svg`; docs/assets/site.css shows one by the screen's
+  width), each image with its width and height from its SVG, so that the page's layout does not
+  move while lazy images load (a link to a section lands on it).
 - The results' summaries are published as build data `experiments` for `[[value:…]]` placeholders
   (hooks/site_data.py): `[[value:experiments.defaults.summary.final_loss.PyTorch:.4f]]`.
 """
@@ -106,6 +111,9 @@ KINDS = {  # figure kind → tab label and the start of its alternative text, pe
                   "zh": ("步长 Δ", "每一步的步长（对数坐标，中位数及最小值至最大值区间）")},
     "loss-difference": {"en": ("Loss difference", "Absolute loss difference from the first run per step"),
                         "zh": ("损失之差", "每一步的损失与基准（下列第一项）之差的绝对值")},
+    # (a scenario that adds one change per run compares each run with the one before: `compare: previous`)
+    "loss-difference/previous": {"en": ("Loss difference", "Absolute loss difference from the run before, per step"),
+                                 "zh": ("损失之差", "每一步的损失与上一项之差的绝对值")},
     "trajectories": {"en": ("Trajectories", "Trajectories on the contours of the loss"),
                      "zh": ("轨迹", "损失等高线上的优化轨迹")},
 }
@@ -113,23 +121,43 @@ PUNCTUATION = {"en": {"colon": ": ", "comma": ", "}, "zh": {"colon": "：", "com
 _FIGURES = re.compile(r"^\[\[figures:([\w-]+)\]\]$", re.M)
 
 
+def _size(svg: bytes) -> tuple[int, int]:
+    """An SVG's size in CSS px (Matplotlib writes it in pt, 1 pt = 4/3 px)."""
+    width, height = re.search(rb'<svg[^>]*? width="([\d.]+)pt" height="([\d.]+)pt"', svg).groups()
+    return round(float(width) * 4 / 3), round(float(height) * 4 / 3)
+
+
+def _markdown_text(text: str) -> str:
+    """`text` as Markdown that shows it as it is."""
+    return re.sub(r"([\\`*_\[\]])", r"\\\1", text).replace("<", "&lt;")
+
+
 def figure_tabs(scenario_id: str, locale: str) -> str:
     summaries, figures = load()
+    scenario = summaries[scenario_id]
     marks = PUNCTUATION.get(locale, PUNCTUATION["en"])
-    translated = summaries[scenario_id].get("translations", {}).get(locale, {})
-    runs = marks["comma"].join(translated.get(label, label) for label in summaries[scenario_id]["labels"])
+    translated = scenario.get("translations", {}).get(locale, {})
+    runs = marks["comma"].join(translated.get(label, label) for label in scenario["labels"])
     blocks = []
-    for kind, text in KINDS.items():
-        name = f"{scenario_id}-{kind}"
-        if f"{name}.svg" not in figures:
+    for kind in (k for k in KINDS if "/" not in k):
+        if f"{scenario_id}-{kind}.svg" not in figures:
             continue
-        if f"{name}-{locale}.svg" in figures:
-            name = f"{name}-{locale}"
+        text = KINDS.get(f"{kind}/{scenario.get('compare')}", KINDS[kind])
         label, alt = text.get(locale, text["en"])
         alt = f"{alt}{marks['colon']}{runs}".replace('"', "'")
-        blocks.append(f'=== "{label}"\n\n'
-                      f"    ![{alt}](figures/{name}.svg#only-light){{ loading=lazy }}\n"
-                      f"    ![{alt}](figures/{name}-dark.svg#only-dark){{ loading=lazy }}\n")
+        images = []
+        for layout in ("", "-narrow"):
+            name = f"{scenario_id}-{kind}{layout}"
+            name += f"-{locale}" if f"{name}-{locale}.svg" in figures else ""
+            width, height = _size(figures[f"{name}.svg"])
+            shown = "figure-narrow" if layout else "figure-wide"
+            for suffix, palette in (("", "light"), ("-dark", "dark")):
+                images.append(f"    ![{alt}](figures/{name}{suffix}.svg#only-{palette})"
+                              f"{{ loading=lazy width={width} height={height} .{shown} }}\n")
+        opened = "+" if kind == scenario.get("lead") else ""
+        blocks.append(f'==={opened} "{label}"\n\n' + "".join(images) + "\n"
+                      f"    /// figure-caption\n        attrs: {{id: fig-{scenario_id}-{kind}}}\n"
+                      f"    {_markdown_text(alt)}\n    ///\n")
     return "\n".join(blocks)
 
 

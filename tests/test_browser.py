@@ -167,7 +167,9 @@ def test_figures_render_in_both_palettes(base_url, chromium, scheme):
     context = chromium.new_context(color_scheme=scheme, viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.goto(base_url + "experiments/", wait_until="networkidle")
+    # (the images carry their size: scrolled past in one go, lazy ones would not load, so load them all)
     shown = page.evaluate("""() => [...document.querySelectorAll('article img')].map(img => {
+        img.loading = 'eager';
         img.scrollIntoView();
         return {src: img.getAttribute('src'), visible: img.offsetParent !== null && getComputedStyle(img).display !== 'none'};
     })""")
