@@ -17,6 +17,9 @@ OPTIMIZERS = {
         "state": ("prev", "step_size"),      # torch state key == MindSpore prefix (`prev.NAME`)
         "counter": {"torch": "step", "nn": "global_step", "experimental": "step_t"},
         "fixed": ("etas", "step_sizes", "maximize", "weight_decay"),
+        # fixed settings a MindSpore optimizer keeps once for all its parameters, where torch's
+        # groups may each have their own (nn.Rprop's groups take only lr and weight_decay)
+        "one_value": {"nn": ("etas", "step_sizes")},
         "neutral": _rprop_neutral,
         # the row of the mapping table that explains a difference in each setting
         "rows": {"lr": "lr", "etas": "etas", "step_sizes": "step-sizes", "maximize": "maximize",
@@ -50,6 +53,19 @@ class View:
 
 def _floats(pair):
     return tuple(float(v) for v in pair)
+
+
+def one_value_differences(tv, mv, table):
+    """A setting torch's groups give different values where the MindSpore optimizer keeps one for
+    all its parameters (OPTIMIZERS[...]['one_value']): one difference for the whole optimizer."""
+    out = []
+    for setting in table.get("one_value", {}).get(mv.kind.split(".")[1], ()):
+        values = sorted({slot.fixed[setting] for slot in tv.slots.values() if slot.trained})
+        if len(values) > 1:
+            theirs = next((slot.fixed[setting] for slot in mv.slots.values()), None)
+            out.append({"key": None, "name": None, "setting": setting, "torch": values,
+                        "mindspore": theirs, "row": table["rows"][setting]})
+    return out
 
 
 def supported(optimizer):

@@ -26,7 +26,7 @@ import numpy as np
 from port_layers import LAYERS, LAYOUTS
 from port_names import (NO_MATCH, PortError, describe_mindspore, describe_torch, map_names,
                         refuse, structural_name, torch_entries)
-from port_optimizers import mindspore_view, torch_view
+from port_optimizers import mindspore_view, one_value_differences, torch_view
 
 
 def _layout(entry, array, back=False):
@@ -186,6 +186,16 @@ def settings_differences(entry, tslot, mslot, table):
 
 def difference_message(key, name, setting, ours, theirs, row):
     """(English, Chinese) for one setting that differs between torch and MindSpore."""
+    if key is None:         # one_value_differences: torch's groups differ
+        shown = ", ".join(map(repr, ours))
+        return (f"torch's parameter groups use different {setting} ({shown}), but mindspore.nn.Rprop keeps "
+                f"one {setting} for all its parameters ({theirs!r}; its groups take only lr and weight_decay): "
+                f"use mindspore.experimental.optim.Rprop, whose groups take {setting}, or give every torch "
+                f"group the same value (row '{row}')",
+                f"torch 的各参数组使用了不同的 {setting}（{shown}），但 mindspore.nn.Rprop 对其全部参数只有一个 "
+                f"{setting}（{theirs!r}；它的参数组只接受 lr 和 weight_decay）：请改用 "
+                f"mindspore.experimental.optim.Rprop（其参数组可以各设 {setting}），或让 torch 的各参数组"
+                f"使用同一个值（见对照表“{row}”行）")
     if setting == "trained" and name is None:
         return (f"{key}: torch trains it, but names maps it to no MindSpore parameter: give it one "
                 "(a layer built without it? e.g. MindSpore's Conv has has_bias=False by default)",
@@ -216,11 +226,13 @@ def _plan_for_mindspore(pairs, torch_optimizer, mindspore_optimizer, set_lr):
     the settings that differ from torch's ({key, name, setting, torch, mindspore, row}). With
     set_lr=False MindSpore's learning rates stay as built and a different one is a difference."""
     tv, mv, rows = _matched(pairs, torch_optimizer, mindspore_optimizer)
-    table, problems, differences, plan, lrs = tv.table, [], [], [], {}
+    table, problems, plan, lrs = tv.table, [], [], {}
+    differences = one_value_differences(tv, mv, table)      # said once, not for every parameter
+    once = {d["setting"] for d in differences}
     counter = max((int(float(s.state[table["counter"]["torch"]])) for s in tv.slots.values() if s.state),
                   default=0)
     for entry, tslot, mslot in rows:
-        found = settings_differences(entry, tslot, mslot, table)
+        found = [f for f in settings_differences(entry, tslot, mslot, table) if f[0] not in once]
         if tslot and mslot and not set_lr and np.float32(tslot.lr) != np.float32(mslot.lr):
             found.append(("lr", tslot.lr, mslot.lr))
         differences += [{"key": entry["key"], "name": mslot.key if mslot else None, "setting": s,
@@ -270,8 +282,13 @@ def transfer_to_torch(mindspore_net, mindspore_optimizer, torch_model, torch_opt
     table = tv.table
     counter = int(np.asarray(mv.counter.asnumpy()).ravel()[0])
     states, lrs = {}, {}
+    grouped = one_value_differences(tv, mv, table)
+    problems += _messages(grouped)
+    once = {d["setting"] for d in grouped}
     for entry, tslot, mslot in rows:
         for setting, ours, theirs in settings_differences(entry, tslot, mslot, table):
+            if setting in once:
+                continue
             problems.append(difference_message(entry["key"], mslot.key if mslot else "-", setting, ours,
                                                theirs, table["rows"][setting]))
         if tslot is None:

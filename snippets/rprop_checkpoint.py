@@ -27,7 +27,8 @@ What is not carried over, and why that is safe or refused:
 - float64 state converts, but neither MindSpore optimizer computes float64 like torch (nn.Rprop
   in float32, experimental with float32 lr and etas), so such a continuation is not identical.
 - Other optimizers, bfloat16/complex parameters, float16 into experimental.optim.Rprop (which
-  does not run float16) and maximize=True into nn.Rprop (which has no maximize) are refused.
+  does not run float16), maximize=True into nn.Rprop (which has no maximize) and groups with
+  different etas or step_sizes into nn.Rprop (which has one of each) are refused.
 """
 from __future__ import annotations
 
@@ -85,6 +86,17 @@ def _check_names(names, count, what, groups=()):
     return names
 
 
+def _check_one_value(groups, target):
+    """mindspore.nn.Rprop keeps one etas and one step_sizes for all its parameters."""
+    for key in ("etas", "step_sizes") if target == "nn" else ():
+        values = sorted({tuple(map(float, g[key])) for g in groups if key in g})
+        if len(values) > 1:
+            raise CheckpointError(f"the param_groups use different {key} {values}, mindspore.nn.Rprop has one for "
+                                  "all parameters: use target='experimental', or one value in every group",
+                                  f"各参数组的 {key} 不同 {values}，而 mindspore.nn.Rprop 对全部参数只有一个 {key}："
+                                  "请使用 target='experimental'，或让各参数组使用同一个值")
+
+
 def _flat_params(param_groups):
     return [p for group in param_groups for p in group["params"]]
 
@@ -128,6 +140,7 @@ def torch_to_mindspore(state_dict, names, target="nn", *, params=None, unstepped
                                   "maximize: use target='experimental' (build it with maximize=True)",
                                   "mindspore.nn.Rprop 没有 maximize，不能接收 maximize=True 的状态：请使用 "
                                   "target='experimental'（构造时传入 maximize=True）")
+    _check_one_value(groups, target)
     state = {i: entry for i, entry in state.items() if entry}   # {} when opt.state[p] was read
     if set(state) - set(order):
         unlisted = sorted(set(state) - set(order))
@@ -286,6 +299,7 @@ def mindspore_to_torch(ms_state, names, target="nn", param_groups=None, *, froze
         ms_state = ms.load_checkpoint(os.fspath(ms_state))
     order = _flat_params(param_groups)
     names = _check_names(names, len(order), "param_groups", param_groups)
+    _check_one_value(param_groups, target)
     if target == "nn" and any(g.get("maximize", False) for g in param_groups):
         raise CheckpointError("nn.Rprop state has no maximize: load it into a torch optimizer "
                               "with maximize=False", "nn.Rprop 的状态中没有 maximize：请把它加载到 "

@@ -7,7 +7,10 @@ each is built as a reader would write it, with the frameworks' own layers and co
   LayerNorm built with torch's eps), one group;
 - mix: Conv1d -> GroupNorm -> PReLU, MultiheadAttention, Linear, torch's Sequential without the
   Flatten that MindSpore's SequentialCell has (an index shift), the torch model wrapped in
-  DataParallel (`module.` prefix), two groups.
+  DataParallel (`module.` prefix), two groups;
+- text: a text classifier, Embedding (frozen, padding_idx) -> 2-layer bidirectional LSTM -> mean over
+  time -> LayerNorm -> Linear, BatchNorm1d, PReLU, Dropout, Linear; two groups with their own lr,
+  etas and step_sizes, which only experimental.optim.Rprop can take (tests/test_port_text.py).
 Each builder returns (torch model, torch groups, MindSpore net, MindSpore groups by name, inputs).
 """
 import numpy as np
@@ -122,7 +125,53 @@ def _mindspore_mix(ms):
     return Mix(), [("body.", 2e-3), ("", 1e-2)]
 
 
+def _torch_text(torch):
+    nn = torch.nn
+
+    class TextClassifier(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.embed = nn.Embedding(50, 8, padding_idx=0)
+            self.encoder = nn.LSTM(8, 6, num_layers=2, bidirectional=True, batch_first=True)
+            self.norm = nn.LayerNorm(12)
+            self.head = nn.Sequential(nn.Linear(12, 16), nn.BatchNorm1d(16), nn.PReLU(), nn.Dropout(0.3),
+                                      nn.Linear(16, 3))
+
+        def forward(self, tokens):
+            out, _ = self.encoder(self.embed(tokens))
+            return self.head(self.norm(out.mean(1)))
+    model = TextClassifier()
+    model.embed.weight.requires_grad_(False)
+    body = list(model.encoder.parameters()) + list(model.norm.parameters())
+    return model, [{"params": body, "lr": 1e-3, "etas": (0.4, 1.3), "step_sizes": (1e-5, 1.0)},
+                   {"params": list(model.head.parameters()), "lr": 1e-2}]
+
+
+def _mindspore_text(ms, layernorm_epsilon=1e-5):
+    nn = ms.nn
+
+    class TextClassifier(nn.Cell):
+        def __init__(self):
+            super().__init__()
+            self.embed = nn.Embedding(50, 8, padding_idx=0)
+            self.encoder = nn.LSTM(8, 6, num_layers=2, bidirectional=True, batch_first=True)
+            self.norm = nn.LayerNorm((12,), epsilon=layernorm_epsilon)
+            self.head = nn.SequentialCell([nn.Dense(12, 16), nn.BatchNorm1d(16), nn.PReLU(), nn.Dropout(p=0.3),
+                                           nn.Dense(16, 3)])
+
+        def construct(self, tokens):
+            out, _ = self.encoder(self.embed(tokens))
+            return self.head(self.norm(out.mean(1)))
+    net = TextClassifier()
+    net.embed.embedding_table.requires_grad = False
+    # (name prefixes, the group's settings): per-group etas and step_sizes, as torch's groups
+    return net, [(("encoder.", "norm."), {"lr": 1e-3, "etas": (0.4, 1.3), "step_sizes": (1e-5, 1.0)}),
+                 (("head.",), {"lr": 1e-2})]
+
+
 def inputs(name, rng):
+    if name == "text":
+        return rng.integers(0, 50, (16, 9)).astype(np.int64), rng.integers(0, 3, 16).astype(np.int64)
     if name == "cnn":
         return rng.standard_normal((4, 3, 6, 6)).astype(np.float32), rng.standard_normal((4, 4)).astype(np.float32)
     if name == "seq":
@@ -130,8 +179,8 @@ def inputs(name, rng):
     return rng.standard_normal((4, 4, 5)).astype(np.float32), rng.standard_normal((4, 2)).astype(np.float32)
 
 
-TORCH = {"cnn": _torch_cnn, "seq": _torch_seq, "mix": _torch_mix}
-MINDSPORE = {"cnn": _mindspore_cnn, "seq": _mindspore_seq, "mix": _mindspore_mix}
+TORCH = {"cnn": _torch_cnn, "seq": _torch_seq, "mix": _torch_mix, "text": _torch_text}
+MINDSPORE = {"cnn": _mindspore_cnn, "seq": _mindspore_seq, "mix": _mindspore_mix, "text": _mindspore_text}
 
 
 def mindspore_groups(net, spec):

@@ -395,8 +395,9 @@ def test_bad_maximize_to_nn_and_float16_to_experimental(stepped):
 @pytest.mark.claim("checkpoint.standalone")
 def test_converter_is_standalone_and_short():
     """Only the standard library and NumPy at import time (torch and MindSpore inside the functions
-    that need them), at most ~360 lines (about 60 of them the messages in Chinese), and a docstring
-    on every public function."""
+    that need them), at most ~365 lines (about 60 of them the messages in Chinese; 360 until it
+    refused per-group etas and step_sizes for nn.Rprop, which has one of each), and a docstring on
+    every public function."""
     import ast
     source = (SNIPPETS / "rprop_checkpoint.py").read_text(encoding="utf-8")
     tree = ast.parse(source)
@@ -404,7 +405,7 @@ def test_converter_is_standalone_and_short():
            for alias in node.names}
     top |= {node.module.split(".")[0] for node in tree.body if isinstance(node, ast.ImportFrom)}
     assert top <= {"__future__", "os", "numpy"}, top
-    assert len(source.splitlines()) <= 360
+    assert len(source.splitlines()) <= 365
     public = [n for n in tree.body if isinstance(n, ast.FunctionDef) and not n.name.startswith("_")]
     assert {n.name for n in public} == {"torch_to_mindspore", "load_into_mindspore", "mindspore_to_torch"}
     assert all(ast.get_docstring(n) for n in public) and ast.get_docstring(tree)
