@@ -15,6 +15,9 @@ the theme's own pages. After it has configured a language's build (`on_config`, 
   marks, nor after a full-width mark, outside code. A browser shows a line break in the source
   (a docstring's too), or the space after a generated phrase that ends in `）`
   (`[[versions:range]] 下`), as a space; Chinese has none.
+- **The page's language tag**: Material writes its translation's code (`<html lang="zh">`);
+  `extra.html_lang` of a language (`zh-CN`) replaces it, so that a browser picks the fonts and
+  line-breaking rules of that script without guessing.
 - **The 404 page**: every language's build writes `404.html` at the site's root, so the last one
   built won. Each language's 404 page is kept (`on_post_template`) and written to that
   language's root (`/404.html`, `/zh/404.html`) once all are built, its header's language switch
@@ -95,7 +98,20 @@ def on_template_context(context, template_name: str, config, **_):
     return context
 
 
+_HTML_LANG = re.compile(r'<html lang="[^"]*"')
+
+
+def _tagged(output: str, config) -> str:
+    tag = config.extra.get("html_lang")
+    return _HTML_LANG.sub(f'<html lang="{tag}"', output, count=1) if tag else output
+
+
+def on_post_page(output: str, config, **_) -> str:
+    return _tagged(output, config)
+
+
 def on_post_template(output: str, template_name: str, config, **_) -> str:
+    output = _tagged(output, config)
     if template_name == "404.html":
         # the header's language switch: mkdocs-static-i18n leaves it at the last page it built
         homes = _homes(config)

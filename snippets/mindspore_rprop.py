@@ -38,7 +38,8 @@ def main(steps=STEPS):
     net.weight.set_data(mindspore.Tensor(weight))
     net.bias.set_data(mindspore.Tensor(bias))
     loss_fn = nn.MAELoss()  # mean absolute error, like torch.nn.L1Loss()
-    # MindSpore's default learning_rate is 0.1; torch's lr is 0.01. step_sizes must be floats:
+    # The same values as torch's lr, etas and step_sizes (here torch's defaults). Write
+    # learning_rate out: MindSpore's default is 0.1, torch's 0.01. step_sizes must be floats:
     # (1e-6, 50) raises TypeError.
     optimizer = nn.Rprop(net.trainable_params(), learning_rate=0.01, etas=(0.5, 1.2),
                          step_sizes=(1e-6, 50.0))

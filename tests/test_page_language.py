@@ -58,7 +58,7 @@ def test_chinese_pages_name_the_site_its_palette_toggles_and_permanent_links_in_
 
 def test_each_language_has_its_404_page_and_the_default_one_leads_to_every_home(site):
     english, chinese = _read(site, "404.html"), _read(site, "zh/404.html")
-    assert re.search(r'<html lang="en"', english) and re.search(r'<html lang="zh"', chinese)
+    assert re.search(r'<html lang="en"', english) and re.search(r'<html lang="zh-CN"', chinese)
     site_path = re.sub(r"^https?://[^/]+", "", yaml.safe_load((ROOT / "mkdocs.yml").read_text())["site_url"])
     # GitHub Pages serves /404.html for every missing path: it offers the home of each language
     for page, own in ((english, "en"), (chinese, "zh")):

@@ -139,7 +139,7 @@ def test_language_switcher_keeps_the_page(site):
         page_dir = path.removesuffix("index.html")
         assert re.search(f'<a href="[^"]*zh/{page_dir}" hreflang="zh"', english), path
         assert re.search(f'<a href="(\\.\\./)+{page_dir}" hreflang="en"', chinese), path
-        assert 'hreflang="en"' in chinese and '<html lang="zh"' in chinese
+        assert 'hreflang="en"' in chinese and '<html lang="zh-CN"' in chinese
         assert "搜索" in chinese  # Material's UI strings in the page's language
 
 
@@ -283,12 +283,31 @@ HTML_BUDGET = 10 * 1460 - 400
 # KB); "Port your model" shows the six modules it offers verbatim (about 1,100 lines of Python, most
 # of its weight: the walkthrough comes first, the code in tabs at the end), like the checkpoint page;
 # its caps leave the modules about 8 % to grow (they are code readers copy, not prose).
-LARGER_PAGES = {"rprop/index.html": 17_900, "zh/rprop/index.html": 20_800, "zh/port/index.html": 15_900,
-                "port-your-model/index.html": 41_500, "zh/port-your-model/index.html": 43_500,
+# Issue 23: the mapping pages carry the paste-and-port box on their first screen (+1.1 KB, half of it
+# the links to the 16 rows it may point at, in the page's language); the port page's settings say
+# "the same value as torch's" for each argument, `etas` included (+0.05 KB).
+# The text-classifier review (tests/test_port_text.py): "Port your model" and the checkpoint page show
+# the tools verbatim, and the tools grew by what a real model needed (per-group etas refused for
+# nn.Rprop with one message, compare_gradients' float64 reference, the Dropout keep_prob note):
+# about +0.8 KB and +0.5 KB compressed.
+LARGER_PAGES = {"rprop/index.html": 19_100, "zh/rprop/index.html": 22_100, "zh/port/index.html": 16_000,
+                "port-your-model/index.html": 42_500, "zh/port-your-model/index.html": 44_500,
                 # a recipe (issue 21); the converter's messages in both languages (issue 23)
-                "checkpoint/index.html": 17_500, "zh/checkpoint/index.html": 18_800,
+                "checkpoint/index.html": 18_000, "zh/checkpoint/index.html": 19_300,
                 # the matrix: 149 claims (the Errors page's 36 among them) × 5 merged columns
                 "versions/index.html": 16_000, "zh/versions/index.html": 17_700}
+
+
+# Issue 23: every page ends with "Cite this page" (hooks/cite.py), 0.24-0.36 KB compressed (measured
+# per page; the Chinese pages' the most), which took the pages near their caps over them: each cap
+# rises by that much, and the two pages it took past the first round trip become exceptions.
+CITATION_BLOCK = 400
+LARGER_PAGES = {page: cap + CITATION_BLOCK for page, cap in LARGER_PAGES.items()}
+LARGER_PAGES.update({page: HTML_BUDGET + CITATION_BLOCK for page in ("port/index.html", "zh/reference/index.html")})
+# Issue 23, the same session: the port pages link to "Other routes" and from the replay pair to the
+# port check (+0.15-0.25 KB); the Versions pages list the two new sourced claims of "Other routes".
+LARGER_PAGES.update({"port/index.html": 14_700, "zh/port/index.html": 16_600,
+                     "versions/index.html": 16_500, "zh/versions/index.html": 18_200})
 
 
 def test_every_page_fits_the_first_round_trip(site):
