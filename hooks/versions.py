@@ -41,7 +41,7 @@ WORDS = {
            "claim": "结论", "versions": "版本", "qualifies": "涉及的结论", "observed": "测试中实际观察到",
            "with": "搭配", "column": "环境", "installed": "已安装版本", "tests": "测试数",
            "seconds": "耗时（秒）", "pinned": "锁定版本", "sep": "、", "differences": "{n} 处差异",
-           "difference": "1 处差异", "none": "本站各页面的内容均按原文成立", "do": "怎么办",
+           "difference": "1 处差异", "none": "本站各页面所述均成立", "do": "如何处理",
            "all-hold": "在所有检查过的版本中均成立"},
 }
 

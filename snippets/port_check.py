@@ -168,7 +168,7 @@ def compare_gradients(recording, step, mindspore_grads, names, *, reference=None
     present = {k: np.asarray(g) for k, g in torch_grads.items() if g is not None}
     if not present:
         raise PortError(f"compare_gradients: step {step} has no recorded gradient to compare",
-                        f"compare_gradients：第 {step} 步没有可比较的录制梯度")
+                        f"compare_gradients：第 {step} 步没有可比较的已记录梯度")
     scale = max((float(np.max(np.abs(g))) for g in present.values() if g.size), default=0.0)
     dtype = next(iter(present.values())).dtype
     ulp = float(np.spacing(dtype.type(scale))) if scale else float(np.finfo(dtype).tiny)
@@ -220,7 +220,7 @@ class GradientReport:
         signs = sum(r["signs_differ"] for r in rows)
         hint = ("" if own is not None else " Rounding grows with the model: pass reference= (torch's "
                 "float64 gradients of this step) to measure it.")
-        hint_zh = ("" if own is not None else "舍入误差随模型增大：可传入 reference=（torch 在本步以 "
+        hint_zh = ("" if own is not None else "模型越大，舍入误差越大：可传入 reference=（torch 在本步以 "
                    "float64 计算的梯度）来测量它。")
         mine = "" if own is None else f", {ROUNDING_FACTOR} times torch's own float32 error"
         mine_zh = "" if own is None else f"，即 torch 自身 float32 误差的 {ROUNDING_FACTOR} 倍"
@@ -233,7 +233,7 @@ class GradientReport:
                    f"计），位于 {w['torch_key']}{list(w['element'])}；有 {signs} 个分量符号不同。"
                    + (f"在舍入误差范围内（{bound:.3g} ulp{mine_zh}）。" if self.within_rounding else
                       f"差值超出舍入误差（{bound:.3g} ulp{mine_zh}）：请检查迁移代码中的 "
-                      f"{w['mindspore_name']}，或对照表中该层的说明。{hint_zh}"))
+                      f"{w['mindspore_name']}，或“迁移你的模型”页表格中该层的规则。{hint_zh}"))
 
     def __str__(self):
         return self.en

@@ -156,11 +156,11 @@ def structural_name(entry, params, cells):
     key = entry["key"]
     if rule is not None and (cell is None or type(cell).__name__ not in rule["mindspore"]):
         found = type(cell).__name__ if cell is not None else "nothing"
-        found_zh = type(cell).__name__ if cell is not None else "无"
+        found_zh = f"为 {type(cell).__name__}" if cell is not None else "没有对应的 Cell"
         return NO_MATCH, [(f"{key}: torch {entry['type']} at {entry['module'] or 'the root'} needs a "
                            f"MindSpore {' or '.join(rule['mindspore'])} there, found {found}",
-                           f"{key}：torch 的 {entry['type']}（位于 {entry['module'] or '根模块'}）在 MindSpore "
-                           f"中的同一位置应为 {' 或 '.join(rule['mindspore'])}，实际为 {found_zh}")]
+                           f"{key}：torch 的 {entry['type']}（位于{' ' + entry['module'] if entry['module'] else '根模块'}）在 MindSpore "
+                           f"中的同一位置应为 {' 或 '.join(rule['mindspore'])}，实际{found_zh}")]
     ms_attr = rule["names"].get(entry["attr"], "?") if rule else entry["attr"]
     if ms_attr is None:
         return None, []

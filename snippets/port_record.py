@@ -39,7 +39,7 @@ class Recording:
         """(gradients, weights after) of step `number` (1 = the first recorded step)."""
         if not 1 <= number <= len(self):
             raise PortError(f"step {number}: the recording has steps 1 to {len(self)}",
-                            f"第 {number} 步：该录制只有第 1 到第 {len(self)} 步")
+                            f"第 {number} 步：该记录只有第 1 到第 {len(self)} 步")
         if self.folder is None:
             return self._steps[number - 1]
         base = os.path.join(self.folder, f"step-{number:06d}")
@@ -166,7 +166,7 @@ def record(torch_model, torch_optimizer, path=None):
     held = [(keys[id(p)], p) for g in torch_optimizer.param_groups for p in g["params"] if id(p) in keys]
     if len(held) != sum(len(g["params"]) for g in torch_optimizer.param_groups):
         raise PortError("the optimizer holds tensors that are not in the model's state_dict: record the "
-                        "model the optimizer trains", "优化器持有的张量不在该模型的 state_dict 中：请录制该优化器所训练的模型")
+                        "model the optimizer trains", "优化器持有的张量不在该模型的 state_dict 中：请记录该优化器所训练的模型")
     for entry in layers:
         entry.pop("tensor_id", None)
     meta = {"optimizer": kind, "torch_layers": layers, "steps": 0, "groups": []}

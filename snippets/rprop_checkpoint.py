@@ -93,7 +93,7 @@ def _check_one_value(groups, target):
         if len(values) > 1:
             raise CheckpointError(f"the param_groups use different {key} {values}, mindspore.nn.Rprop has one for "
                                   "all parameters: use target='experimental', or one value in every group",
-                                  f"各参数组的 {key} 不同 {values}，而 mindspore.nn.Rprop 对全部参数只有一个 {key}："
+                                  f"各参数组的 {key} 取值不同（{values}），而 mindspore.nn.Rprop 对全部参数只有一个 {key}："
                                   "请使用 target='experimental'，或让各参数组使用同一个值")
 
 

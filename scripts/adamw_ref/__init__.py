@@ -17,8 +17,8 @@ params, state = opt.step({"w": w}, {"w": grad}, state)
 中文:
     以 PyTorch 和 MindSpore 各自的变体逐位复现 AdamW 的 NumPy 参考实现。
 
-    - `CONVENTIONS`：`make` 接受的名称：`torch`（`torch.optim.AdamW`）、`mindspore`
-      （`mindspore.nn.AdamWeightDecay`）和 `mindspore-experimental`（`mindspore.experimental.optim.AdamW`）。
+    - `CONVENTIONS`：`make` 接受的名称：`torch`（`torch.optim.AdamW`）
+      、`mindspore`（`mindspore.nn.AdamWeightDecay`）和 `mindspore-experimental`（`mindspore.experimental.optim.AdamW`）。
     - `make(convention, **kwargs)`：按框架的关键字参数名、默认值和参数校验构造优化器。
     - `Switches`：各变体之间的全部行为差异，每项一个具名字段。
     - `AdamW(switches, hyper)`：由任意开关组合构造优化器（用于消融实验）。

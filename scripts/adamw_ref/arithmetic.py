@@ -22,8 +22,8 @@ the square root.
 中文:
     框架内核的舍入方式所决定的基本运算：融合乘加（FMA）与平方根。
 
-    - `fma(a, b, c)`：`a * b + c` 只舍入一次，与 `vfmadd` 指令相同。torch 的 CPU 内核在 `lerp`
-      （`aten/src/ATen/native/cpu/LerpKernel.cpp` 的 `lerp_vec`）和 `addcmul`（编译器把
+    - `fma(a, b, c)`：`a * b + c` 只舍入一次，与 `vfmadd` 指令相同。torch 的 CPU 内核在
+      `lerp`（`aten/src/ATen/native/cpu/LerpKernel.cpp` 的 `lerp_vec`）和 `addcmul`（编译器把
       `self + value * t1 * t2` 合并为一次 FMA）中使用它，向量化主体和标量尾部都是如此；MindSpore
       `AdamWeightDecay` 的 CPU 内核（`nnacl/fp32/adam_fp32.c`）中的 `m += (g - m) * (1 - beta1)` 和
       `v += (g * g - v) * (1 - beta2)` 也被这样合并。NumPy 没有 FMA：float32 用 float64 加“向奇数
@@ -31,7 +31,7 @@ the square root.
       （float64 中 |a·b| > 1e300）才不精确，Adam 的状态不会到达这个范围。
     - `mkl_sqrt(x)`：torch 在 CPU 上对 float32/float64 张量求平方根时调用 MKL 的
       `vsSqrt`/`vdSqrt`（`VML_HA` 模式），其结果*不是*正确舍入的：在本机实测，随机 float32 输入中有
-      17 %、float64 输入中有 1.2 % 与正确舍入的平方根相差 1 ulp。参考实现调用的正是同一个 MKL 函数，
+      17%、float64 输入中有 1.2% 与正确舍入的平方根相差 1 ulp。参考实现调用的正是同一个 MKL 函数，
       取自 torch 自带的 `libtorch_cpu.so`（无须导入 torch）。没有安装 torch 时退回到正确舍入的
       `np.sqrt`，torch 变体这时不再逐位一致，而是满足 `MKL_SQRT_BOUND` 给出的误差界。
 """

@@ -23,8 +23,8 @@ checked here.
     `fused=True`（它有自己的内核）在第 1 步抛出该异常。
 
     `mindspore.mint.optim.AdamW` 和 `FusedAdamW` 不是变体：在 CPU 上第 1 步就抛出
-    `RuntimeError: The kernel AdamW unregistered`（见 tests/test_adamw_ref.py），这里无法核对它们的
-    任何一位。
+    `RuntimeError: The kernel AdamW unregistered`（见 tests/test_adamw_ref.py），这里无法逐位
+    核对它们。
 """
 
 from __future__ import annotations
@@ -48,8 +48,8 @@ class Convention:
     and the switches those keywords select).
 
     中文:
-        一个预定义的变体：`name`（`make` 接受的名称）、`mirrors`（所复现的真实构造函数）、
-        `switches`（它的行为）和 `arguments`（构造函数的关键字参数，校验后返回 `Hyper` 以及这些
+        一个预定义的变体：`name`（`make` 接受的名称）、`mirrors`（所复现的真实构造函数）
+        、`switches`（它的行为）和 `arguments`（构造函数的关键字参数，校验后返回 `Hyper` 以及这些
         参数所选定的开关）。
     """
 
@@ -122,7 +122,7 @@ def mindspore_arguments(learning_rate=1e-3, beta1=0.9, beta2=0.999, eps=1e-6, we
     中文:
         `mindspore.nn.AdamWeightDecay`（2.10）的参数：`Optimizer.__init__` 先检查 `learning_rate`、
         再检查 `weight_decay`；随后 `_check_param_value` 检查 `beta1`、`beta2`、`eps` 的类型（只接受
-        Python 浮点数）和取值范围：`beta1` 与 `beta2` 在 (0, 1) 内，`eps` 大于 0。`learning_rate` 可以是
+        Python `float`）和取值范围：`beta1` 与 `beta2` 在 (0, 1) 内，`eps` 大于 0。`learning_rate` 可以是
         动态学习率（一维可迭代对象或数组），每步一个值。
     """
     framework = "mindspore.nn.AdamWeightDecay"
@@ -150,10 +150,10 @@ def mindspore_experimental_arguments(lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weig
     infinity rejected, `weight_decay` an int or float. Betas need not be floats (unlike torch).
 
     中文:
-        `mindspore.experimental.optim.AdamW`（2.10）的参数：先做与 torch 相同的检查（`lr < 0.0`、
-        `eps < 0.0`、`0.0 <= betas[i] < 1.0`、`weight_decay < 0.0`，都抛出 `ValueError`），再做基类的
+        `mindspore.experimental.optim.AdamW`（2.10）的参数：先做与 torch 相同的检查
+        （`lr < 0.0`、`eps < 0.0`、`0.0 <= betas[i] < 1.0`、`weight_decay < 0.0`，都抛出 `ValueError`），再做基类的
         检查：`lr` 必须是 int、float 或 0 维张量（否则 `TypeError`；其他形状的张量为 `ValueError`），
-        拒绝 NaN 和无穷大；`weight_decay` 必须是 int 或 float。betas 不必是浮点数（与 torch 不同）。
+        拒绝 NaN 和无穷大；`weight_decay` 必须是 int 或 float。`betas` 不必是 `float`（与 torch 不同）。
     """
     framework = "mindspore.experimental.optim.AdamW"
     tensor = np.asarray(lr) if _is_tensor(lr) else None

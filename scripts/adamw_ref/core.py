@@ -71,8 +71,8 @@ class Plan:
                 `+`、`-`、`*`、`/` 都舍入一次）。
             moments_via_float32: 存下的矩估计经 float32 读取（MindSpore 实验性优化器的 float64 参数：
                 实测每次读取 `exp_avg`/`exp_avg_sq` 都被舍入）。
-            vector_block: 仅 torch：一个 `Vectorized` 寄存器中的元素数（实测 AVX512 下 float32 为 16、
-                float64 为 8、float16/bfloat16 为 32）；最后一个完整寄存器之后的元素走标量 `lerp`，其大权重分支
+            vector_block: 仅 torch：一个 `Vectorized` 寄存器中的元素数（实测 AVX512 下 float32 为
+                16、float64 为 8、float16/bfloat16 为 32）；最后一个完整寄存器之后的元素走标量 `lerp`，其大权重分支
                 `end - (end - self)*(1 - w)` 得到 +0.0，而向量分支 `fmadd(w - 1, end - self, end)`
                 得到 -0.0）。
     """

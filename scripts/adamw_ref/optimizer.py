@@ -91,12 +91,12 @@ class State:
         优化器状态，与框架保存的内容一致，每个参数名一项。
 
         Attributes:
-            step: 每个参数已经更新的次数（torch 的 `state[p]["step"]`；MindSpore 只有一个计数器，
-                `nn` 中为 `global_step`，实验性优化器中为 `state_step`，所有参数名的值都相同）。
+            step: 每个参数已经更新的次数（torch 的 `state[p]["step"]`；MindSpore 只有一个计数器
+                ，`nn` 中为 `global_step`，实验性优化器中为 `state_step`，所有参数名的值都相同）。
             exp_avg: 一阶矩 m（torch 的 `exp_avg`；MindSpore 的 `moments1` / `exp_avg`）。
             exp_avg_sq: 二阶矩 v（torch 的 `exp_avg_sq`；MindSpore 的 `moments2` / `exp_avg_sq`）。
-            max_exp_avg_sq: 使用 amsgrad 时 v 的历史最大值，否则为 None（torch 的 `max_exp_avg_sq`；
-                MindSpore 实验性优化器为每个参数都保留一个 `max_exp_avg_sq`，不用 amsgrad 时全为零）。
+            max_exp_avg_sq: 使用 amsgrad 时 v 的历史最大值，否则为 None（torch 的
+                `max_exp_avg_sq`；MindSpore 实验性优化器为每个参数都保留一个 `max_exp_avg_sq`，不用 amsgrad 时全为零）。
     """
 
     step: Mapping[str, int]

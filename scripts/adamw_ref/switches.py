@@ -72,34 +72,34 @@ class Switches:
             weight_decay_exempt: 名称中包含这些子串之一的参数不做权重衰减（`mindspore.nn.AdamWeightDecay`
                 的默认过滤规则，`optimizer.py` 的 `decay_filter`：名称中不含 `beta` 和 `gamma`，即跳过
                 归一化层；这时内核以衰减系数 0.0 调用）。
-            bias_correction: 把矩估计除以 `1 - beta**t`（torch、MindSpore 实验性优化器）。
-                `nn.AdamWeightDecay` 没有偏差修正：最初几步的步长约小 `1/(1-beta1)` 倍。
+            bias_correction: 把矩估计除以 `1 - beta**t`（torch、MindSpore 实验性优化器）
+                。`nn.AdamWeightDecay` 没有偏差修正：最初几步的步长约小 `1/(1-beta1)` 倍。
             hyper_precision: 更新中的标量在哪里计算。`"float64"`（torch）：`1 - lr*wd`、`beta**t`、
                 步长 `lr / bc1` 和 `sqrt(bc2)` 都是 Python 浮点数。`"float32"`（MindSpore）：`lr` 是
-                float32 的 `Parameter`，计算图以 float32 计算以上全部标量，包括 `1 - beta`
-                （`experimental/optim/adamw.py` 的 `prepare_func`）。
-            first_moment: `m` 的更新方式。`"lerp"`（torch）：`m.lerp_(g, 1 - beta1)`，一次 FMA，
-                `w < 0.5` 时为 `m + w*(g - m)`，否则为 `g + (w - 1)*(g - m)`。`"mul-add"`（实验性
+                float32 的 `Parameter`，计算图以 float32 计算以上全部标量，包括
+                `1 - beta`（`experimental/optim/adamw.py` 的 `prepare_func`）。
+            first_moment: `m` 的更新方式。`"lerp"`（torch）：`m.lerp_(g, 1 - beta1)`，
+                一次 FMA，`w < 0.5` 时为 `m + w*(g - m)`，否则为 `g + (w - 1)*(g - m)`。`"mul-add"`（实验性
                 优化器）：`m*beta1 + g*(1 - beta1)`，三次舍入。`"kernel"`（`nn.AdamWeightDecay` 的 CPU
                 内核）：`fma(g - m, 1 - beta1, m)`。
             second_moment: `v` 的更新方式。`"mul-addcmul"`（torch）：先 `v*beta2`，再
-                `addcmul(g, g, 1 - beta2)`，即 `fma((1 - beta2)*g, g, v)`。`"mul-add"`（实验性优化器）：
-                `v*beta2 + (g*g)*(1 - beta2)`。`"kernel"`：`fma(fma(g, g, -v), 1 - beta2, v)`。
+                `addcmul(g, g, 1 - beta2)`，即 `fma((1 - beta2)*g, g, v)`。`"mul-add"`（实验性优化器）
+                ：`v*beta2 + (g*g)*(1 - beta2)`。`"kernel"`：`fma(fma(g, g, -v), 1 - beta2, v)`。
             parameter_update: 参数的更新方式，包括 eps 的位置。`"addcdiv"`（torch）：先
-                `p*(1 - lr*wd)`，再 `p + (-step_size*m) / (sqrt(v)/sqrt(bc2) + eps)`。`"div-mul"`
-                （实验性优化器）：`p*(1 - lr*wd) - (m / (sqrt(v)/sqrt(bc2) + eps))*step_size`。
-                `"kernel"`（`nn.AdamWeightDecay`）：`p - lr*(m/(sqrt(v) + eps) + wd*p)`，平方根之后的
+                `p*(1 - lr*wd)`，再 `p + (-step_size*m) / (sqrt(v)/sqrt(bc2) + eps)`。`"div-mul"`（实验性优化器）
+                ：`p*(1 - lr*wd) - (m / (sqrt(v)/sqrt(bc2) + eps))*step_size`。`"kernel"`（`nn.AdamWeightDecay`）
+                ：`p - lr*(m/(sqrt(v) + eps) + wd*p)`，平方根之后的
                 部分以 float64 计算（C 语言中 `sqrt` 返回 double），最后一步是一次 FMA；要求
                 `bias_correction=False`。
-            sqrt: `"mkl"`：torch 所用 MKL 的平方根，不是正确舍入的（见 `adamw_ref.arithmetic`）；
-                `"correctly-rounded"`：MindSpore 的 `Sqrt`。
+            sqrt: `"mkl"`：torch 所用 MKL 的平方根，不是正确舍入的（见 `adamw_ref.arithmetic`）
+                ；`"correctly-rounded"`：MindSpore 的 `Sqrt`。
             multipliers_in_parameter_dtype: torch `foreach=True`：`_foreach_mul_` 先把 Python 乘数
                 `1 - lr*wd` 和 `beta2` 舍入到 float16/bfloat16 参数的 dtype 再相乘（单张量实现中的
                 `Tensor.mul_` 则把它们舍入到 float32）。对 float32/float64 没有影响。
-            precision: dtype 策略（见 `adamw_ref.core`）：`"torch"`（每个运算都舍入到参数 dtype，
-                float16/bfloat16 以 float32 计算；`eps` 先舍入到参数 dtype）；`"mindspore-nn"`
-                （float32 内核；float64 以 float32 计算；float16 内核每个运算都舍入到 float16）；
-                `"mindspore-experimental"`（float32 计算图；float64 时存下的矩估计经 float32 读取）。
+            precision: dtype 策略（见 `adamw_ref.core`）：`"torch"`（每个运算都舍入到参数
+                dtype，float16/bfloat16 以 float32 计算；`eps` 先舍入到参数 dtype）
+                ；`"mindspore-nn"`（float32 内核；float64 以 float32 计算；float16 内核每个运算都舍入到
+                float16）；`"mindspore-experimental"`（float32 计算图；float64 时存下的矩估计经 float32 读取）。
     """
 
     shared_step_counter: bool = False

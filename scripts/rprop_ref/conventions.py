@@ -21,8 +21,8 @@ array-like that is not a Python list, tuple, string or number: a NumPy array or 
     相同，并按框架的顺序校验参数：同样的错误输入，抛出同样类型的异常。有些错误框架要到第一次
     `step()` 才发现（torch 和 MindSpore 实验性优化器直到那时才检查 `step_sizes` 或 `etas` 的
     第三个值），参考实现则在构造时就抛出同类型的异常：无法执行更新的参数不会得到优化器。例外是框架
-    *能够*执行若干步的参数，以及是否出错取决于设备的参数：它们得到一个 `StepLimit`
-    （`Hyper.step_limit`），参考实现在框架出错的同一步抛出异常（MindSpore 的动态学习率用完时；
+    *能够*执行若干步的参数，以及是否出错取决于设备的参数：它们得到一个
+    `StepLimit`（`Hyper.step_limit`），参考实现在框架出错的同一步抛出异常（MindSpore 的动态学习率用完时；
     torch 在 CPU 上设置 `capturable=True` 时）。
 
     框架张量（单元素的 `lr`、MindSpore 的动态学习率）在 NumPy 中的替代品，可以是任何类数组对象，
@@ -81,7 +81,7 @@ def torch_arguments(lr=1e-2, etas=(0.5, 1.2), step_sizes=(1e-6, 50), *, capturab
     中文:
         `torch.optim.Rprop` 2.x 的参数。`foreach` 和 `differentiable` 选择的内核在 CPU 上结果完全
         相同：这里接受它们，但不产生任何影响。`capturable=True` 也被接受，但第 1 步会抛出
-        `AssertionError`：参数（NumPy 数组，即在 CPU 上）不在支持 CUDA Graph 的设备上
+        `AssertionError`：参数（NumPy 数组，即在 CPU 上）不在支持 CUDA Graphs 的设备上
         （`torch/optim/rprop.py`，两种内核都会检查）。
     """
     lr = _torch_lr(lr)
@@ -217,7 +217,7 @@ def for_release(framework: str, version: str) -> str:
     is "mindspore".
 
     中文:
-        `framework` 在 `version`（如 "2.7.1+cpu"）这个版本中发布的 Rprop 所对应的变体：
+        `framework` 在 `version`（如 "2.7.1+cpu"）这个版本中发布的 Rprop 所对应的变体：例如
         `for_release("mindspore", "2.7.1")` 为 `"mindspore@2.7"`，`for_release("mindspore", "2.10.0")`
         为 `"mindspore"`。
     """

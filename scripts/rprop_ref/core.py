@@ -77,8 +77,8 @@ def rprop_update(param, grad, prev, step_size, *, etaminus, etaplus, step_min, s
     中文:
         返回一次更新后的 `(param, prev, step_size)`。纯函数：不修改输入。
 
-        `etaminus`、`etaplus`、`step_min` 和 `step_max` 是计算 dtype 的 0 维数组。
-        `flush_subnormals`：每个算术运算都把次正规的输入和结果当作零，与 MindSpore 的 CPU 内核相同
+        `etaminus`、`etaplus`、`step_min` 和 `step_max` 是计算 dtype 的 0
+        维数组。`flush_subnormals`：每个算术运算都把次正规的输入和结果当作零，与 MindSpore 的 CPU 内核相同
         （`denormals-are-zero` / `flush-to-zero`）；存下的梯度是一份副本，所以次正规的梯度按原样存储。
         梯度元素为 NaN 时，对应的参数和步长保持不变，NaN 被存为 `prev`（见模块说明）。
     """

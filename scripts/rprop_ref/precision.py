@@ -39,8 +39,8 @@ float32 Parameter), which is why `scalars_via_float32` is True there too.
 
     `mindspore-nn-2.7` 是 MindSpore 2.7.0–2.7.2 的 `mindspore.nn.Rprop`（CPU 上），它把每个参数都
     转换为 float32 计算（2.8.0 才引入按 dtype 决定的 `compute_dtype`）：float16 参数（包括 0 维的）
-    以 float32 计算，存储时舍入到 float16 一次；float64 参数无法执行更新（第 1 步编译失败：
-    `Cannot join the return values of different branches`；在 2.7 的代码中，第 1 步的分支
+    以 float32 计算，存储时舍入到 float16 一次；float64 参数无法执行更新（第 1 步编译
+    失败：`Cannot join the return values of different branches`；在 2.7 的代码中，第 1 步的分支
     `ones_like(step_size) * lr` 仍是 float64，另一分支则转换为 float32），因而被拒绝；bfloat16
     被拒绝（CPU 上没有 bfloat16 的 `Assign` 内核）；float32 与 `mindspore-nn` 相同。这些行为由
     `make matrix` 发现，并与真实的 MindSpore 2.7.0 和 2.7.2 逐位核对过（随机的 float16 和 float32

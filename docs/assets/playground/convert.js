@@ -785,7 +785,7 @@ function readInput(source, input) {
       const hintZh = other ? `${looksLike ? `它看起来是 ${FRAMEWORKS[other].callee}，` : ""}请选择从 ${FRAMEWORKS[other].callee} 出发的转换方向。` : "";
       throw new ConvertError("callee",
         `This direction converts from ${FRAMEWORKS[source].callee}, but the call is to \`${call.callee}\`.${hintEn}`,
-        `本转换方向的源是 ${FRAMEWORKS[source].callee}，而这里调用的是 \`${call.callee}\`。${hintZh}`);
+        `当前的转换方向是从 ${FRAMEWORKS[source].callee} 转换，而这里调用的是 \`${call.callee}\`。${hintZh}`);
     }
     return call;
   }
