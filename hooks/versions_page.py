@@ -202,13 +202,19 @@ def _evidence(observed: str) -> str:
             f"<pre><code>{html.escape(message)}</code></pre>")
 
 
+def _joined(sep: str, ids, labels: dict) -> str:
+    """Links to claims' rows, joined by `sep`; a label that is a whole sentence loses its final stop
+    there (「……的值。、从未……」 and "…value., Never…" read as typos)."""
+    return sep.join(f'<a href="#v-{cid}">{re.sub(r"[。.]$", "", labels.get(cid, cid))}</a>' for cid in ids)
+
+
 def differences(locale: str, root: str) -> str:
     words, claims, labels = WORDS[locale], matrix()["claims"], _labels(locale, root)
     items = []
     for i, note in enumerate(notes()["notes"]):
         observed = sorted({claims[cid][col].get("observed", "") for cid in note["claims"] for col in note["columns"]
                            if claims[cid][col]["status"] != "holds"})
-        links = words.get("sep", ", ").join(f'<a href="#v-{cid}">{labels.get(cid, cid)}</a>' for cid in note["claims"])
+        links = _joined(words.get("sep", ", "), note["claims"], labels)
         evidence = "".join(_evidence(o) for o in observed[:2])
         items.append(f'<li id="difference-{i + 1}"><strong>{html.escape(columns_label(note["columns"], locale))}</strong>'
                      f'{words["colon"]}{_inline(note[locale])}<br>{words["qualifies"]}{words["colon"]}{links}'
@@ -246,7 +252,7 @@ def yours(locale: str, root: str) -> str:
             continue
         items = []
         for note in applying:
-            claims = words["sep"].join(f'<a href="#v-{cid}">{labels.get(cid, cid)}</a>' for cid in note["claims"])
+            claims = _joined(words["sep"], note["claims"], labels)
             text = note[locale][:1].upper() + note[locale][1:]
             items.append(f'<li>{_inline(text)}<br><em>{words["do"]}</em>{words["colon"]}'
                          f'{_inline(note["do"][locale])}<br><small>{claims}</small></li>')

@@ -106,7 +106,8 @@ def test_copy_buttons_copy_exactly_the_snippet_files(base_url, chromium, languag
     for path in sorted(set(SNIPPET_PAGES.values())):
         page = context.new_page()
         page.goto(base_url + language + path)
-        blocks = page.locator("article pre > code")
+        page.evaluate("document.querySelectorAll('article details').forEach((d) => { d.open = true; })")
+        blocks = page.locator("article div.highlight pre > code")   # the files' blocks (not the paste box's)
         for index in range(blocks.count()):
             block = blocks.nth(index)
             # a block in a tab set: select its tab first
@@ -132,9 +133,10 @@ def test_copy_buttons_appear_when_their_block_comes_into_view(base_url, chromium
     page = chromium.new_page(viewport={"width": 1280, "height": 800})
     page.goto(base_url + "port/", wait_until="load")
     page.wait_for_timeout(500)
-    # the last block that is shown (not in a closed tab) and below the first screen
+    # the last block that is shown (not in a closed tab or fold) and below the first screen
     index = page.evaluate("""() => [...document.querySelectorAll('article pre > code')].findLastIndex(
-        code => code.getClientRects().length && code.getBoundingClientRect().top > innerHeight)""")
+        code => code.getClientRects().length && !code.closest('details:not([open])')
+                && code.getBoundingClientRect().top > innerHeight)""")
     assert index >= 0
     block = page.locator("article pre > code").nth(index)
     button = block.locator("xpath=..").locator("button[data-md-type=copy]")

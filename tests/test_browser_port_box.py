@@ -26,7 +26,7 @@ def answer(page) -> dict:
     """What the box shows: its code, the visible verdict, notes and row links (texts in order)."""
     return page.evaluate("""() => {
         const box = document.querySelector('.port-box');
-        const shown = (e) => e && !e.closest('[hidden]');
+        const shown = (e) => e && e.getClientRects().length > 0;   // drawn, not just without `hidden`
         const code = box.querySelector('.pb-code');
         return {
             code: shown(code) ? code.querySelector('code').textContent : null,
@@ -82,6 +82,11 @@ def test_a_pasted_line_of_either_framework_gets_its_answer(chromium, base_url, p
     experimental = answer(page)
     assert experimental["code"].startswith("mindspore.experimental.optim.Rprop(net.trainable_params(), lr=0.1"), experimental
     assert "maximize=True" in experimental["code"]
+
+    adam = paste(page, "opt = torch.optim.Adam(model.parameters(), lr=1e-3)")
+    assert adam["code"] is None and adam["verdict"] == ["error"] and not adam["target"], adam
+    assert "torch.optim.Adam" in adam["verdictText"][0] and "mindspore.nn.Rprop" in adam["verdictText"][0]
+    assert bool(re.search(r"[\u4e00-\u9fff]", adam["verdictText"][0])) == zh
 
     error = paste(page, "torch.optim.Rprop(model.parameters(), lr=-1)")
     assert error["code"] is None and error["verdict"] == ["error"] and error["rows"] == [], error

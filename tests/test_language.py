@@ -170,6 +170,18 @@ def test_chinese_pages_put_no_space_between_chinese_characters(texts):
     assert not found, "\n".join(found)
 
 
+def test_chinese_pages_put_no_space_between_full_width_marks_and_code(site):
+    """The check above reads text nodes, so a space between a full-width mark and an inline `<code>`
+    (「编译失败： <code>Cannot join</code>」, a docstring's line break) slipped past it: read the HTML."""
+    mark = "[，。；：、（）！？“”]"
+    # (not the claim ids the Versions table sets apart after each label: <code class="cid">)
+    spaced = re.compile(f"{mark}[ \t\n]+<code(?! class=\"cid\")|</code>[ \t\n]+{mark}")
+    verbatim = re.compile(r"<(pre|script|style|textarea|math)\b.*?</\1>", re.S)
+    found = [f"{page.relative_to(site)}: {m.group(0)!r}" for page in sorted((site / "zh").rglob("*.html"))
+             for m in spaced.finditer(verbatim.sub("", page.read_text(encoding="utf-8")))]
+    assert not found, "\n".join(found)
+
+
 def test_chinese_pages_join_list_items_with_chinese_marks(texts):
     """「PyTorch 2.13.0、MindSpore 2.7.0」, not 「PyTorch 2.13.0, MindSpore 2.7.0」 (a call's
     arguments, `clip(lr, step_sizes)`, keep their comma)."""

@@ -135,6 +135,9 @@ export const MESSAGES = Object.freeze({
   "axis-step": {en: "step t", zh: "迭代步 t"},
   "axis-loss": {en: "loss", zh: "损失"},
   "axis-step-size": {en: "step size Δ (median)", zh: "步长 Δ（中位数）"},
+  // the paste-and-port box (portbox.js), for a call to a class it does not convert
+  "box-other-class": {en: "This box converts Rprop calls: `torch.optim.Rprop`, `mindspore.nn.Rprop` and `mindspore.experimental.optim.Rprop`. This line calls `{callee}`.",
+    zh: "这里只转换 Rprop 优化器的调用：`torch.optim.Rprop`、`mindspore.nn.Rprop` 和 `mindspore.experimental.optim.Rprop`。这一行调用的是 `{callee}`。"},
 });
 
 export const LANGUAGES = Object.freeze(["en", "zh"]);

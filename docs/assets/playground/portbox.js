@@ -7,16 +7,20 @@
 // the reader first touches the box, so that it costs nothing to a reader who only reads.
 
 import { convert, sourceOf } from "./convert.js";
+import { say } from "./messages.js";
+import { parseCall } from "./pyliteral.js";
 import { codeNodes, inlineMarkdown } from "./render.js";
 
 const LANGUAGE = document.documentElement.lang.startsWith("zh") ? "zh" : "en";
 
 function render(box) {
   const source = box.querySelector("textarea").value;
-  const from = sourceOf(source) ?? "torch";
+  const detected = sourceOf(source), from = detected ?? "torch";
   const target = box.querySelector('input[name="pb-target"]:checked')?.value ?? "mindspore";
   const result = convert(from === "torch" ? `torch->${target}` : `${from}->torch`, source);
-  box.querySelector(".pb-target").hidden = from !== "torch";
+  const other = detected === null && readable(source);
+  if (other) result.error = {[LANGUAGE]: say("box-other-class", LANGUAGE, {callee: other.callee})};
+  box.querySelector(".pb-target").hidden = detected !== "torch";
   const code = box.querySelector(".pb-code"), notes = box.querySelector(".pb-notes");
   const verdict = result.ok ? result.verdict : "error";
   for (const p of box.querySelectorAll("[data-verdict]")) p.hidden = p.dataset.verdict !== verdict;
@@ -36,6 +40,12 @@ function render(box) {
   const rows = new Set(result.ok ? result.rows : []);
   for (const link of box.querySelectorAll("[data-row]")) link.hidden = !rows.has(link.dataset.row);
   box.querySelector(".pb-rows").hidden = !rows.size;
+}
+
+// A call the reader of Python code can read but no constructor here is (`torch.optim.Adam(…)`): the box
+// has no direction to blame, unlike the playground's converter.
+function readable(source) {
+  try { return parseCall(source); } catch { return null; }
 }
 
 export function mount(box) {
