@@ -57,7 +57,9 @@ def main(sizes=(10**4, 10**6, 10**7)) -> None:
         sources = [w, grads[0], grads[1]]
         targets = [np.empty_like(w) for _ in sources]
         t_copy = best_of(lambda: [np.copyto(t, s) for t, s in zip(targets, sources)], repeat)
-        print(("{:>10} " + "{:>9.3f}ms " * 4 + "{:>10.2f} " * 3).format(
+        # ratios in 3 significant digits: on a busy machine one side can be 100x slower, and a fixed
+        # 2 decimals printed that as 0.00
+        print(("{:>10} " + "{:>9.3f}ms " * 4 + "{:>10.3g} " * 3).format(
             f"{n:.0e}", t_ref * 1e3, t_single * 1e3, t_foreach * 1e3, t_copy * 1e3,
             t_ref / t_foreach, t_ref / t_single, t_ref / t_copy))
 
