@@ -20,7 +20,7 @@ from pathlib import Path
 
 from sitebuild import ROOT, commit_time
 
-COPIED = ("mkdocs.yml", "docs", "data", "snippets", "hooks", "overrides", "scripts", "tests")
+COPIED = ("mkdocs.yml", "CITATION.cff", "docs", "data", "snippets", "hooks", "overrides", "scripts", "tests")  # CITATION.cff: hooks/cite.py
 CACHES = {"RPROP_EXPERIMENTS_CACHE": ".cache/experiments", "RPROP_SEGMENT_CACHE": ".cache/jieba/segments.json",
           "RPROP_TEMPLATE_CACHE": ".cache/jinja"}
 
