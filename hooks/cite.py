@@ -18,6 +18,7 @@ about any page.
 
 from __future__ import annotations
 
+import functools
 import html
 import importlib.util
 import re
@@ -36,9 +37,10 @@ _HEADERLINK = re.compile(r'<a class="headerlink"[^>]*>.*?</a>', re.S)
 _LATEX = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%", "$": r"\$",
           "#": r"\#", "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
 
-_build: dict[str, str | None] = {"version": None, "date": None}
+_build: dict = {"version": None, "date": None, "authors": []}   # once per build, not per page
 
 
+@functools.cache   # once per process: `mkdocs serve` rebuilds without executing the module again
 def _hook(name: str):
     """Another module of hooks/ (MkDocs loads them by path, not as a package)."""
     spec = importlib.util.spec_from_file_location(f"cite_{name}", HOOKS / f"{name}.py")
@@ -51,6 +53,7 @@ def _hook(name: str):
 def on_pre_build(config, **_) -> None:
     _build["version"] = _hook("claims").revision()
     _build["date"] = _hook("build_date").build_date(ROOT)
+    _build["authors"] = authors(yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8")))
 
 
 def authors(citation: dict) -> list[tuple[str, str]]:
@@ -133,11 +136,10 @@ def on_page_content(html_text: str, page, config, **_) -> str:
         return html_text
     locale = getattr(page.file, "locale", None) or "en"
     words = config.extra["cite"][locale]
-    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
     default = default_language(config)
     url = page.canonical_url or (config.site_url or "") + page.url
     plain, entry = citation(page_title(html_text, page.title or ""), url, page_key(config.site_url or url, page.url),
-                            config.site_name, words, authors(cff), _build["version"], _build["date"],
+                            config.site_name, words, _build["authors"], _build["version"], _build["date"],
                             None if locale == default else default)
     block = (f'<div class="cite-page" data-search-exclude>\n<p>{plain}</p>\n'
              f'<details class="cite-bibtex">\n<summary>BibTeX</summary>\n'

@@ -37,7 +37,8 @@ from mkdocs.structure.files import File
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPTS = str(ROOT / "scripts")
-INPUTS = (ROOT / "scripts" / "rprop_ref", ROOT / "scripts" / "experiments", ROOT / "data" / "e2e.json")
+INPUTS = (ROOT / "scripts" / "rprop_ref", ROOT / "scripts" / "reference_checks.py", ROOT / "scripts" / "experiments",
+          ROOT / "data" / "e2e.json")
 log = logging.getLogger("mkdocs.hooks.run_experiments")
 
 _loaded: dict = {}  # hash → (summaries, {figure name: bytes}); one entry per process

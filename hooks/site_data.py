@@ -220,6 +220,11 @@ def notes(target: str, locale: str) -> str:
 
 def table_page(name: str) -> str:
     """The page (`rprop.md`, without its language) whose text renders the table `name`."""
+    return _table_page(name, tuple((p.name, p.stat().st_mtime_ns) for p in sorted(DOCS.glob("*.md"))))
+
+
+@lru_cache(maxsize=8)   # read the pages again only when one changed (every page that links rows asks)
+def _table_page(name: str, _pages: tuple) -> str:
     pages = sorted({re.sub(r"\.\w+\.md$", ".md", p.name) for p in DOCS.glob("*.md")
                     if f"[[table:{name}]]" in p.read_text(encoding="utf-8")})
     if len(pages) != 1:

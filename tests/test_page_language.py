@@ -92,7 +92,6 @@ def _shown_objects() -> list:
     with a docstring (mkdocstrings' defaults: `filters: ["!^_[^_]"]`, `show_if_no_docstring: false`;
     names imported into a module are not shown)."""
     import griffe
-    package = griffe.load("rprop_ref", search_paths=[str(ROOT / "scripts")], docstring_parser="google")
     identifiers = re.findall(r"^::: (\S+)", (ROOT / "docs" / "reference.en.md").read_text(encoding="utf-8"), re.M)
     assert identifiers == re.findall(r"^::: (\S+)", (ROOT / "docs" / "reference.zh.md").read_text(encoding="utf-8"), re.M)
     shown = []
@@ -104,8 +103,10 @@ def _shown_objects() -> list:
                 if not (name.startswith("_") and not name.startswith("__")) and not member.is_alias and member.docstring:
                     walk(member)
 
-    for identifier in identifiers:
-        obj = package[identifier.removeprefix("rprop_ref.")]
+    for identifier in identifiers:   # a module of scripts/ (`reference_checks`) or a package's member
+        top, _, rest = identifier.partition(".")
+        obj = griffe.load(top, search_paths=[str(ROOT / "scripts")], docstring_parser="google")
+        obj = obj[rest] if rest else obj
         walk(obj.final_target if obj.is_alias else obj)
     return shown
 

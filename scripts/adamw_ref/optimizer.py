@@ -11,25 +11,10 @@ from typing import Mapping
 
 import numpy as np
 
+from reference_checks import StepLimit, check_grads, check_params, check_step_limit
+
 from .core import adamw_update, plan_for, scalars
 from .switches import Switches
-
-
-@dataclass(frozen=True)
-class StepLimit:
-    """The framework builds the optimizer but cannot take more than `steps` steps: the next
-    `step()` raises `error(message)` and changes nothing (a MindSpore learning-rate schedule of
-    `steps` values; torch's `capturable=True` on CPU, `steps=0`).
-
-    中文:
-        框架能构造出优化器，但最多只能执行 `steps` 步：再调用一次 `step()` 就抛出
-        `error(message)`，且不做任何改动（有 `steps` 个值的 MindSpore 动态学习率；torch 在 CPU 上
-        设置 `capturable=True` 时 `steps=0`）。
-    """
-
-    steps: int
-    error: type[Exception]
-    message: str
 
 
 @dataclass(frozen=True)
@@ -141,10 +126,8 @@ class AdamW:
             执行一步优化，返回新的参数和状态；从不修改输入。
         """
         self._check_params(params)
-        self._check_grads(params, grads, state)
-        limit = self.hyper.step_limit
-        if limit is not None and any(state.step[n] >= limit.steps for n, g in grads.items() if g is not None):
-            raise limit.error(limit.message)
+        check_grads(params, grads, state.step, self.switches.shared_step_counter)
+        check_step_limit(self.hyper.step_limit, grads, state.step)
         new = {key: {} for key in ("params", "step", "exp_avg", "exp_avg_sq", "max_exp_avg_sq")}
         for name, param in params.items():
             vmax = state.max_exp_avg_sq[name] if state.max_exp_avg_sq is not None else None
@@ -173,31 +156,5 @@ class AdamW:
                             apply_decay=weight_decay != 0)
 
     def _check_params(self, params):
-        if not isinstance(params, Mapping):
-            raise TypeError(f"params must be a mapping of name to numpy array, got {type(params).__name__}")
-        if not params:
-            raise ValueError("params must not be empty: the optimizer needs at least one parameter")
-        for name, p in params.items():
-            if not isinstance(name, str):
-                raise TypeError(f"parameter names must be str, got {name!r}")
-            if not isinstance(p, np.ndarray):
-                raise TypeError(f"parameter {name!r} must be a numpy array, got {type(p).__name__}")
-            plan_for(self.switches.precision, p.dtype, p.shape)
+        check_params(params, lambda p: plan_for(self.switches.precision, p.dtype, p.shape))
 
-    def _check_grads(self, params, grads, state):
-        if not isinstance(grads, Mapping) or set(grads) != set(params):
-            raise ValueError("grads must map exactly the parameter names to gradients")
-        if set(state.step) != set(params):
-            raise ValueError("state does not belong to these parameters (names differ)")
-        for name, p in params.items():
-            g = grads[name]
-            if g is None:
-                if self.switches.shared_step_counter:
-                    raise TypeError(
-                        f"gradient of {name!r} is None: with a shared step counter (MindSpore) every "
-                        "parameter takes a gradient at every step; pass zeros, as "
-                        "mindspore.value_and_grad does for an unused parameter")
-                continue
-            if not isinstance(g, np.ndarray) or g.dtype != p.dtype or g.shape != p.shape:
-                raise ValueError(f"gradient of {name!r} must be a numpy array of the parameter's "
-                                 f"dtype {p.dtype} and shape {p.shape}")

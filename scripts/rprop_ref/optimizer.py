@@ -11,34 +11,11 @@ from typing import Mapping
 
 import numpy as np
 
+from reference_checks import StepLimit, check_grads, check_params, check_step_limit
+
 from .core import rprop_update_chunked, zero_subnormals
 from .precision import FLOAT32, Plan, plan_for, scalar
 from .switches import Switches
-
-
-@dataclass(frozen=True)
-class StepLimit:
-    """The framework builds the optimizer, but cannot update a parameter more than `steps` times:
-    the next `step()` raises `error(message)` and changes nothing.
-
-    Used for MindSpore's learning-rate schedules (a list of N values is gathered at index
-    `global_step`, so step N+1 raises `RuntimeError`; `mindspore/nn/optim/optimizer.py`
-    `_IteratorLearningRate`) and for torch's `capturable=True` on CPU (`AssertionError` from
-    `torch/optim/rprop.py` `_single_tensor_rprop` / `_multi_tensor_rprop` at the first step).
-
-    中文:
-        框架能构造出优化器，但每个参数最多只能更新 `steps` 次：再调用一次 `step()` 就会抛出
-        `error(message)`，且不做任何改动。
-
-        用于 MindSpore 的动态学习率（有 N 个值的列表按 `global_step` 取值，所以第 N+1 步抛出
-        `RuntimeError`；见 `mindspore/nn/optim/optimizer.py` 的 `_IteratorLearningRate`），以及
-        torch 在 CPU 上设置 `capturable=True` 的情形（第 1 步由 `torch/optim/rprop.py` 的
-        `_single_tensor_rprop` / `_multi_tensor_rprop` 抛出 `AssertionError`）。
-    """
-
-    steps: int
-    error: type[Exception]
-    message: str
 
 
 @dataclass(frozen=True)
@@ -145,8 +122,8 @@ class Rprop:
             执行一步优化，返回新的参数和状态；从不修改输入。
         """
         self._check_params(params)
-        self._check_grads(params, grads, state)
-        self._check_step_limit(grads, state)
+        check_grads(params, grads, state.step, self.switches.shared_step_counter)
+        check_step_limit(self.hyper.step_limit, grads, state.step)
         new_params, step, prev, step_size = {}, {}, {}, {}
         for name, param in params.items():
             grad = grads[name]
@@ -184,39 +161,7 @@ class Rprop:
         return tuple(_unflat(r, storage, shape, plan) for r in results)
 
     def _check_params(self, params):
-        if not isinstance(params, Mapping):
-            raise TypeError(f"params must be a mapping of name to numpy array, got {type(params).__name__}")
-        if not params:
-            raise ValueError("params must not be empty: the optimizer needs at least one parameter")
-        for name, p in params.items():
-            if not isinstance(name, str):
-                raise TypeError(f"parameter names must be str, got {name!r}")
-            if not isinstance(p, np.ndarray):
-                raise TypeError(f"parameter {name!r} must be a numpy array, got {type(p).__name__}")
-            plan_for(self.switches.precision, p.dtype, p.shape)
-
-    def _check_step_limit(self, grads, state):
-        limit = self.hyper.step_limit
-        if limit is not None and any(state.step[n] >= limit.steps for n, g in grads.items() if g is not None):
-            raise limit.error(limit.message)
-
-    def _check_grads(self, params, grads, state):
-        if not isinstance(grads, Mapping) or set(grads) != set(params):
-            raise ValueError("grads must map exactly the parameter names to gradients")
-        if set(state.step) != set(params):
-            raise ValueError("state does not belong to these parameters (names differ)")
-        for name, p in params.items():
-            g = grads[name]
-            if g is None:
-                if self.switches.shared_step_counter:
-                    raise TypeError(
-                        f"gradient of {name!r} is None: with a shared step counter (MindSpore) every "
-                        "parameter takes a gradient at every step; pass zeros, as "
-                        "mindspore.value_and_grad does for an unused parameter")
-                continue
-            if not isinstance(g, np.ndarray) or g.dtype != p.dtype or g.shape != p.shape:
-                raise ValueError(f"gradient of {name!r} must be a numpy array of the parameter's "
-                                 f"dtype {p.dtype} and shape {p.shape}")
+        check_params(params, lambda p: plan_for(self.switches.precision, p.dtype, p.shape))
 
 
 def _flat(array: np.ndarray, plan: Plan) -> np.ndarray:
