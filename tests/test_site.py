@@ -295,7 +295,7 @@ HTML_BUDGET = 10 * 1460 - 400
 # links to "Other routes" and the port check) and the Chinese API page past the first round trip. The
 # Versions pages list the two sourced claims of "Other routes".
 LARGER_PAGES = {"rprop/index.html": 19_500, "zh/rprop/index.html": 22_500,
-                "port/index.html": 14_700, "zh/port/index.html": 16_600,
+                "port/index.html": 14_800, "zh/port/index.html": 16_700,   # + the port check's ✓
                 "port-your-model/index.html": 42_900, "zh/port-your-model/index.html": 44_900,
                 # a recipe (issue 21); the converter's messages in both languages (issue 23)
                 "checkpoint/index.html": 18_400, "zh/checkpoint/index.html": 19_700,
